@@ -1,0 +1,85 @@
+# Stancemap: one entry point for running, testing and checking the app.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first Python 3.12+ on PATH (Django 6 needs 3.12 or newer).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	command -v $$p; break; fi; done)
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.8
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL for the second test run of `make ci`.
+PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?=
+
+.PHONY: help python install run serve demo test test-sqlite test-postgres lint format typecheck migrations-check ci bench clean
+
+help:
+	@echo "make run               set up, load the demo and serve on http://$(HOST):$(PORT)/"
+	@echo "make test              run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
+	@echo "make ci                lint, typecheck, migrations check, tests on SQLite and PostgreSQL"
+
+python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "No Python 3.12 or newer found on PATH. Install Python 3.12+ (Django 6 needs it) and run make again," >&2; \
+	  echo "or name one: make run PYTHON=/path/to/python3.12" >&2; exit 1; fi
+
+$(UV): | python
+	@$(PYTHON) -m venv $(TOOLS)
+	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	@UV_PYTHON=$(PYTHON) UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet
+	@touch $@
+
+install: $(VENV)/.synced
+
+demo: install
+	@$(BIN)/python manage.py migrate --no-input -v 0
+	@$(BIN)/python manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "  Stancemap is serving on http://$(HOST):$(PORT)/"
+	@echo "  Sign in as demo / demo (owner of the project “Japan–Russia relations”)."
+	@echo ""
+	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	@$(BIN)/python manage.py collectstatic --no-input -v 0
+	@$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2
+
+test: install
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite: install
+	@echo "== tests on SQLite"
+	@env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== tests on PostgreSQL ($(PG_DATABASE_URL))"
+	@DATABASE_URL=$(PG_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+format: install
+	@$(BIN)/ruff format .
+	@$(BIN)/ruff check --fix .
+
+typecheck: install
+	@$(BIN)/mypy .
+
+migrations-check: install
+	@env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run
+
+ci: lint typecheck migrations-check test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache staticfiles

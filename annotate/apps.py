@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AnnotateConfig(AppConfig):
+    name = "annotate"
+    verbose_name = "Annotation"
+
+    def ready(self) -> None:
+        from corpus import hooks
+
+        from . import services
+
+        hooks.register_text_lock(services.annotation_text_lock)

@@ -1,0 +1,197 @@
+"""The codebook (actors, claims) and annotations with their stance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
+
+from corpus.models import Document, Project
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+
+class Stance(models.TextChoices):
+    SUPPORT = "support", "Support"
+    OPPOSE = "oppose", "Oppose"
+    NEUTRAL = "neutral", "Neutral"
+
+    @property
+    def score(self) -> int:
+        """+1 for support, -1 for oppose, 0 for neutral."""
+        return {"support": 1, "oppose": -1, "neutral": 0}[self.value]
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    STATE = "state", "State"
+    MEDIA = "media", "Media"
+    OTHER = "other", "Other"
+
+
+class CodebookQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> CodebookQuerySet:
+        """Entries of the projects the user belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(project__memberships__user=user)
+
+
+class Actor(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actors")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=ActorKind.choices, default=ActorKind.OTHER)
+    aliases = models.JSONField(default=list, blank=True)
+    affiliation = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    colour = models.CharField(max_length=7, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CodebookQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "name", "id"]
+        constraints = [
+            models.UniqueConstraint("project", Lower("name"), name="actor_unique_name_in_project"),
+            models.CheckConstraint(condition=Q(kind__in=ActorKind.values), name="actor_kind_valid"),
+            models.CheckConstraint(condition=~Q(name=""), name="actor_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Claim(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="claims")
+    label = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    colour = models.CharField(max_length=7, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CodebookQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "label", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "project", Lower("label"), name="claim_unique_label_in_project"
+            ),
+            models.CheckConstraint(condition=~Q(label=""), name="claim_label_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AnnotationQuerySet(models.QuerySet["Annotation"]):
+    def visible_to(self, user: User | AnonymousUser) -> AnnotationQuerySet:
+        """Annotations (trashed ones included) of the projects the user belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(document__project__memberships__user=user)
+
+    def alive(self) -> AnnotationQuerySet:
+        """Annotations that are not in the trash."""
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self) -> AnnotationQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+    def statements(self) -> AnnotationQuerySet:
+        """Complete statements: actor, claim and stance all set."""
+        return self.filter(actor__isnull=False, claim__isnull=False, stance__isnull=False)
+
+    def for_reader(self, document: Document) -> AnnotationQuerySet:
+        """A document's live annotations in reading order, with what the reader shows."""
+        return (
+            self.alive()
+            .filter(document=document)
+            .select_related("actor", "claim", "created_by")
+            .order_by("start", "-end", "id")
+        )
+
+
+class Annotation(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotations")
+    start = models.PositiveIntegerField(help_text="0-based code point offset, inclusive.")
+    end = models.PositiveIntegerField(help_text="0-based code point offset, exclusive.")
+    quote = models.TextField(help_text="The passage text[start:end], stored and checked.")
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="annotations"
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="annotations"
+    )
+    # NULL, not "", means "not yet tagged": the API speaks of a null stance.
+    stance = models.CharField(  # noqa: DJ001
+        max_length=10, choices=Stance.choices, null=True, blank=True
+    )
+    note = models.TextField(blank=True)
+    metadata = models.JSONField(
+        default=dict, blank=True, help_text="Extra attributes, such as a person from an import."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="annotations",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AnnotationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["document", "start", "-end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="annotation_start_not_negative"),
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")), name="annotation_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__isnull=True) | Q(stance__in=Stance.values),
+                name="annotation_stance_valid",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["document", "start"]),
+            models.Index(fields=["updated_at", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}[{self.start}:{self.end}] {self.quote[:40]!r}"
+
+    @property
+    def is_statement(self) -> bool:
+        return bool(self.actor_id and self.claim_id and self.stance)
+
+    @property
+    def is_trashed(self) -> bool:
+        return self.deleted_at is not None

@@ -1,0 +1,229 @@
+"""Writes to projects and documents. Every interface (pages, API, commands) calls these."""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.text import slugify
+
+from . import hooks
+from .models import Document, Membership, Project, Role, content_hash
+
+#: Document fields that describe the source and never move offsets.
+METADATA_FIELDS = (
+    "title",
+    "source_name",
+    "source_url",
+    "author",
+    "published_at",
+    "language",
+    "notes",
+    "metadata",
+)
+
+
+class DuplicateDocument(ValidationError):
+    """The project already holds a document with the same normalised text."""
+
+    def __init__(self, existing: Document):
+        self.existing = existing
+        super().__init__(
+            {
+                "text": ValidationError(
+                    f"This text is already in the project as “{existing.title}” "
+                    f"(document {existing.pk}).",
+                    code="duplicate",
+                )
+            }
+        )
+
+
+def normalize_text(text: str) -> str:
+    """Unicode NFC with every line break as \\n; nothing else is changed or dropped."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _validate_metadata(fields: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[ValidationError]] = {}
+    cleaned = dict(fields)
+    if "title" in cleaned:
+        cleaned["title"] = (cleaned["title"] or "").strip()
+        if not cleaned["title"]:
+            errors.setdefault("title", []).append(
+                ValidationError("A document needs a title.", code="required")
+            )
+        elif len(cleaned["title"]) > 500:
+            errors.setdefault("title", []).append(
+                ValidationError("A title has at most 500 characters.", code="max_length")
+            )
+    if cleaned.get("source_url"):
+        try:
+            URLValidator(schemes=["http", "https"])(cleaned["source_url"])
+        except ValidationError:
+            errors.setdefault("source_url", []).append(
+                ValidationError("Enter a full http(s) URL.", code="invalid")
+            )
+    published = cleaned.get("published_at")
+    if published is not None and not isinstance(published, datetime.datetime):
+        if isinstance(published, datetime.date):
+            cleaned["published_at"] = datetime.datetime.combine(
+                published, datetime.time(), tzinfo=datetime.UTC
+            )
+        else:
+            errors.setdefault("published_at", []).append(
+                ValidationError("Enter a date or a date and time.", code="invalid")
+            )
+    if isinstance(cleaned.get("published_at"), datetime.datetime) and (
+        cleaned["published_at"].tzinfo is None
+    ):
+        cleaned["published_at"] = cleaned["published_at"].replace(tzinfo=datetime.UTC)
+    if "metadata" in cleaned and not isinstance(cleaned["metadata"], dict):
+        errors.setdefault("metadata", []).append(
+            ValidationError("Metadata must be an object of names and values.", code="invalid")
+        )
+    for name, limit in (("source_name", 200), ("author", 300), ("language", 35)):
+        if len(cleaned.get(name) or "") > limit:
+            errors.setdefault(name, []).append(
+                ValidationError(f"At most {limit} characters.", code="max_length")
+            )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def prepare_document(
+    *,
+    project: Project,
+    text: str,
+    title: str,
+    created_by: User | None = None,
+    original: bytes = b"",
+    original_filename: str = "",
+    original_encoding: str = "",
+    **metadata: Any,
+) -> Document:
+    """Validate and build an unsaved document; importers save many of these in one batch."""
+    unknown = set(metadata) - set(METADATA_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown document fields: {', '.join(sorted(unknown))}")
+    text = normalize_text(text)
+    if not text.strip():
+        raise ValidationError({"text": ValidationError("The document has no text.", code="empty")})
+    fields = _validate_metadata({"title": title, **metadata})
+    fields.setdefault("metadata", {})
+    return Document(
+        project=project,
+        text=text,
+        content_hash=content_hash(text),
+        created_by=created_by,
+        original=original,
+        original_filename=original_filename[:500],
+        original_encoding=original_encoding,
+        **{
+            key: ("" if value is None and key != "published_at" else value)
+            for key, value in fields.items()
+        },
+    )
+
+
+def create_document(
+    *,
+    project: Project,
+    text: str,
+    title: str,
+    created_by: User | None = None,
+    original: bytes = b"",
+    original_filename: str = "",
+    original_encoding: str = "",
+    **metadata: Any,
+) -> Document:
+    """Create a document from raw text.
+
+    The text is normalised (NFC, ``\\n`` line breaks). Refuses an empty text, bad
+    metadata, and a text the project already holds (:class:`DuplicateDocument`).
+    """
+    document = prepare_document(
+        project=project,
+        text=text,
+        title=title,
+        created_by=created_by,
+        original=original,
+        original_filename=original_filename,
+        original_encoding=original_encoding,
+        **metadata,
+    )
+    with transaction.atomic():
+        existing = (
+            Document.objects.filter(project=project, content_hash=document.content_hash)
+            .only("id", "title")
+            .first()
+        )
+        if existing is not None:
+            raise DuplicateDocument(existing)
+        document.save()
+    return document
+
+
+def update_document_metadata(*, document: Document, **fields: Any) -> Document:
+    """Change what describes a document (title, source, dates…); offsets never move."""
+    unknown = set(fields) - set(METADATA_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {
+                name: ValidationError(
+                    "This field cannot be changed here; only metadata can.", code="read_only"
+                )
+                for name in sorted(unknown)
+            }
+        )
+    cleaned = _validate_metadata(fields)
+    for name, value in cleaned.items():
+        setattr(document, name, "" if value is None and name != "published_at" else value)
+    document.save(update_fields=[*cleaned, "updated_at"])
+    return document
+
+
+def change_document_text(*, document: Document, text: str) -> Document:
+    """Replace a document's text, refused while anything is anchored to it."""
+    reasons = hooks.text_lock_reasons(document)
+    if reasons:
+        raise ValidationError({"text": ValidationError(" ".join(reasons), code="locked")})
+    text = normalize_text(text)
+    if not text.strip():
+        raise ValidationError({"text": ValidationError("The document has no text.", code="empty")})
+    new_hash = content_hash(text)
+    with transaction.atomic():
+        existing = (
+            Document.objects.filter(project=document.project_id, content_hash=new_hash)
+            .exclude(pk=document.pk)
+            .only("id", "title")
+            .first()
+        )
+        if existing is not None:
+            raise DuplicateDocument(existing)
+        document.text = text
+        document.content_hash = new_hash
+        document.save(update_fields=["text", "content_hash", "updated_at"])
+    return document
+
+
+def create_project(*, name: str, owner: User, description: str = "") -> Project:
+    """Create a project with a unique slug and make its creator the owner."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": ValidationError("A project needs a name.", code="required")})
+    base = slugify(name)[:180] or "project"
+    with transaction.atomic():
+        slug, n = base, 1
+        while Project.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        project = Project.objects.create(name=name, slug=slug, description=description)
+        Membership.objects.create(project=project, user=owner, role=Role.OWNER)
+    return project

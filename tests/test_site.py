@@ -1,0 +1,45 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_root_leads_a_signed_out_visitor_to_sign_in(client, db):
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("login"))
+    assert b"Sign in" in response.content
+
+
+def test_pages_carry_a_content_security_policy_that_allows_only_own_scripts(client, db):
+    response = client.get(reverse("login"))
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_health_check_reports_the_database(client, db):
+    assert client.get(reverse("health")).json() == {"status": "ok", "database": "up"}
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 30 + "-production-secret-for-the-deploy-check-" + "y" * 20,
+        "ALLOWED_HOSTS": "stancemap.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
