@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views
+from .views import reader
 
 app_name = "annotate"
 
 urlpatterns = [
     path(
         "projects/<slug:project>/documents/<int:document>/",
-        views.reader,
+        reader.reader,
         name="reader",
     ),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from corpus.views import health
+from corpus.views.projects import health
 
 urlpatterns = [
     path(

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import projects
 
 app_name = "corpus"
 
 urlpatterns = [
-    path("projects/", views.project_list, name="project-list"),
-    path("projects/<slug:project>/", views.project_detail, name="project-detail"),
+    path("projects/", projects.project_list, name="project-list"),
+    path("projects/<slug:project>/", projects.project_detail, name="project-detail"),
 ]

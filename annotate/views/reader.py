@@ -2,9 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from annotate.models import Annotation
 from corpus.models import Document
-
-from .models import Annotation
 
 
 @login_required

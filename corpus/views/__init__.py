@@ -1,0 +1,1 @@
+"""Pages of the corpus app, one module per area."""
