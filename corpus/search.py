@@ -13,6 +13,7 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import CombinedExpression
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -22,7 +23,7 @@ SEARCH_CONFIG = "english"
 _WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
 
 
-def search_vector() -> SearchVector:
+def search_vector() -> CombinedExpression:
     """The indexed expression; migration 0002 builds its index, so keep the two alike."""
     return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
         "text", weight="B", config=SEARCH_CONFIG
@@ -80,7 +81,8 @@ def highlight(text: str, query: str, *, width: int = 220, fragments: int = 2) ->
     parts = []
     for start, end in spans:
         excerpt = text[start:end]
-        marked, last = [], 0
+        marked: list[str] = []
+        last = 0
         for match in pattern.finditer(excerpt):
             marked.append(escape(excerpt[last : match.start()]))
             marked.append(f"<mark>{escape(match.group(0))}</mark>")
