@@ -3,6 +3,7 @@ call these, so a rule holds the same wherever a change comes from."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from corpus.models import Document
+from corpus.models import Document, Project
 
-from .models import Actor, Annotation, Claim, Stance
+from .models import Actor, ActorKind, Annotation, Claim, Stance
 
 #: The fields of an annotation that a user may change.
 EDITABLE_FIELDS = ("start", "end", "quote", "actor", "claim", "stance", "note")
@@ -311,3 +312,151 @@ def history_of(annotation: Annotation) -> Iterable[dict[str, Any]]:
             "what": record.history_change_reason or record.get_history_type_display(),
             "changes": changes,
         }
+
+
+# The codebook --------------------------------------------------------------------------
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _clean_codebook_text(value: str, field: str, label: str, limit: int) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise ValidationError({field: [f"{label} cannot be empty."]})
+    if len(value) > limit:
+        raise ValidationError({field: [f"{label} has at most {limit} characters."]})
+    return value
+
+
+def _check_colour(colour: str) -> None:
+    if colour and not _COLOUR.match(colour):
+        raise ValidationError({"colour": ["Give a colour as #rrggbb, for example #1a56a7."]})
+
+
+def _save_entry(entry: Actor | Claim, user: User | None, reason: str) -> None:
+    entry._history_user = user  # type: ignore[union-attr]
+    entry._change_reason = reason  # type: ignore[union-attr]
+    entry.save()
+
+
+def _check_actor(actor: Actor) -> None:
+    actor.name = _clean_codebook_text(actor.name, "name", "An actor's name", 200)
+    if actor.kind not in ActorKind.values:
+        raise ValidationError(
+            {"kind": [f"{actor.kind!r} is not a kind; use one of {', '.join(ActorKind.values)}."]}
+        )
+    _check_colour(actor.colour)
+    if not isinstance(actor.aliases, list) or not all(isinstance(a, str) for a in actor.aliases):
+        raise ValidationError({"aliases": ["Aliases must be a list of names."]})
+    actor.aliases = list(dict.fromkeys(a.strip() for a in actor.aliases if a.strip()))
+    clash = Actor.objects.filter(project=actor.project_id, name__iexact=actor.name).exclude(
+        pk=actor.pk
+    )
+    if clash.exists():
+        raise ValidationError(
+            {"name": [f"The codebook already has an actor named “{actor.name}”."]}
+        )
+    if actor.affiliation is not None:
+        if actor.affiliation.project_id != actor.project_id:
+            raise ValidationError({"affiliation": ["The affiliation belongs to another project."]})
+        seen: set[int | None] = {actor.pk}
+        current: Actor | None = actor.affiliation
+        while current is not None:
+            if current.pk in seen:
+                raise ValidationError(
+                    {"affiliation": ["An actor cannot be affiliated with itself."]}
+                )
+            seen.add(current.pk)
+            current = current.affiliation
+
+
+def _check_claim(claim: Claim) -> None:
+    claim.label = _clean_codebook_text(claim.label, "label", "A claim's label", 300)
+    _check_colour(claim.colour)
+    clash = Claim.objects.filter(project=claim.project_id, label__iexact=claim.label).exclude(
+        pk=claim.pk
+    )
+    if clash.exists():
+        raise ValidationError({"label": [f"The codebook already has the claim “{claim.label}”."]})
+    if claim.parent is not None:
+        if claim.parent.project_id != claim.project_id:
+            raise ValidationError({"parent": ["The parent claim belongs to another project."]})
+        seen: set[int | None] = {claim.pk}
+        current: Claim | None = claim.parent
+        while current is not None:
+            if current.pk in seen:
+                raise ValidationError({"parent": ["A claim cannot be its own ancestor."]})
+            seen.add(current.pk)
+            current = current.parent
+
+
+def create_actor(
+    *,
+    project: Project,
+    name: str,
+    created_by: User | None,
+    kind: str = ActorKind.OTHER,
+    aliases: Sequence[str] = (),
+    affiliation: Actor | None = None,
+    colour: str = "",
+    notes: str = "",
+) -> Actor:
+    """Add an actor to a project's codebook; names are unique in a project, ignoring case."""
+    actor = Actor(
+        project=project,
+        name=name,
+        kind=kind,
+        aliases=list(aliases),
+        affiliation=affiliation,
+        colour=colour,
+        notes=notes,
+    )
+    with transaction.atomic():
+        _check_actor(actor)
+        _save_entry(actor, created_by, "created")
+    return actor
+
+
+def update_actor(*, actor: Actor, updated_by: User | None, **changes: Any) -> Actor:
+    """Change an actor's name, kind, aliases, affiliation, colour or notes."""
+    allowed = {"name", "kind", "aliases", "affiliation", "colour", "notes"}
+    if unknown := set(changes) - allowed:
+        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(actor, name, value)
+        _check_actor(actor)
+        _save_entry(actor, updated_by, "updated")
+    return actor
+
+
+def create_claim(
+    *,
+    project: Project,
+    label: str,
+    created_by: User | None,
+    description: str = "",
+    parent: Claim | None = None,
+    colour: str = "",
+) -> Claim:
+    """Add a claim to a project's codebook; labels are unique in a project, ignoring case."""
+    claim = Claim(
+        project=project, label=label, description=description, parent=parent, colour=colour
+    )
+    with transaction.atomic():
+        _check_claim(claim)
+        _save_entry(claim, created_by, "created")
+    return claim
+
+
+def update_claim(*, claim: Claim, updated_by: User | None, **changes: Any) -> Claim:
+    """Change a claim's label, description, parent or colour."""
+    allowed = {"label", "description", "parent", "colour"}
+    if unknown := set(changes) - allowed:
+        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(claim, name, value)
+        _check_claim(claim)
+        _save_entry(claim, updated_by, "updated")
+    return claim

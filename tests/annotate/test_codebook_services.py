@@ -1,0 +1,52 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from annotate.models import Actor, Claim
+from annotate.services import create_actor, create_claim, update_actor, update_claim
+
+
+def test_an_actor_name_is_unique_in_a_project_whatever_its_case(cast):
+    create_actor(project=cast.project, name="Shinzo Abe", created_by=cast.bob)
+    with pytest.raises(ValidationError) as error:
+        create_actor(project=cast.project, name="  shinzo   ABE ", created_by=cast.bob)
+    assert error.value.message_dict["name"] == [
+        "The codebook already has an actor named “shinzo ABE”."
+    ]
+    assert Actor.objects.filter(project=cast.project).count() == 1
+
+
+def test_an_affiliation_must_be_in_the_same_project_and_not_circular(cast):
+    duma = create_actor(
+        project=cast.project, name="State Duma", kind="organisation", created_by=None
+    )
+    foreign = create_actor(project=cast.other, name="Elsewhere Inc", created_by=None)
+    with pytest.raises(ValidationError) as error:
+        create_actor(project=cast.project, name="Naryshkin", affiliation=foreign, created_by=None)
+    assert "another project" in error.value.message_dict["affiliation"][0]
+    naryshkin = create_actor(
+        project=cast.project, name="Sergey Naryshkin", affiliation=duma, created_by=cast.bob
+    )
+    with pytest.raises(ValidationError):
+        update_actor(actor=duma, affiliation=naryshkin, updated_by=cast.bob)
+
+
+def test_codebook_changes_are_kept_in_the_history(cast):
+    claim = create_claim(
+        project=cast.project, label="Japan should lift sanctions", created_by=cast.bob
+    )
+    update_claim(claim=claim, description="Over Ukraine.", updated_by=cast.alice)
+    records = list(claim.history.order_by("history_id"))
+    assert [(r.history_change_reason, r.history_user) for r in records] == [
+        ("created", cast.bob),
+        ("updated", cast.alice),
+    ]
+
+
+def test_a_bad_colour_or_kind_is_refused(cast):
+    with pytest.raises(ValidationError) as error:
+        create_actor(project=cast.project, name="Japan", kind="planet", created_by=None)
+    assert "is not a kind" in error.value.message_dict["kind"][0]
+    with pytest.raises(ValidationError) as error:
+        create_claim(project=cast.project, label="X", colour="red", created_by=None)
+    assert "#rrggbb" in error.value.message_dict["colour"][0]
+    assert not Claim.objects.exists()
