@@ -4,10 +4,10 @@ Every interface (the import page, the API, the ``import_documents`` command) goe
 :func:`import_files`. For each file it checks the size, reads and decodes the bytes, hands
 them to the parser for the file's extension and validates every document the parser
 yields, so that a bad file is rejected before anything is written. Files are then saved in
-batches: one query finds the duplicates of a whole batch, one ``bulk_create`` writes its
-documents. A file is all or nothing: should a batch fail to save, each of its files is
-retried in its own transaction, and a file whose parser attaches more (a DNA database's
-statements) always has a transaction of its own.
+batches: one query finds the duplicates of a whole batch, one bulk insert (COPY on
+PostgreSQL) writes its documents. A file is all or nothing: should a batch fail to save,
+each of its files is retried in its own transaction, and a file whose parser attaches more
+(a DNA database's statements) always has a transaction of its own.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 
 from corpus import hooks
@@ -272,6 +272,44 @@ def _find_duplicates(project: Project, entries: list[_Entry]) -> None:
             entry.kept[0].original = original
 
 
+def _insert(documents: list[Document]) -> None:
+    """Save new documents at once, setting their ids.
+
+    PostgreSQL loads them with COPY, which takes about half the time of a bulk INSERT of
+    texts this size; its ids are then read back by content hash, unique in a project.
+    """
+    if not documents:
+        return
+    if connection.vendor != "postgresql":
+        Document.objects.bulk_create(documents, batch_size=500)
+        return
+    fields = [field for field in Document._meta.concrete_fields if not field.primary_key]
+    table = connection.ops.quote_name(Document._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    # The wrapper turns the driver's errors into Django's, as for any other query.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for document in documents:
+                copy.write_row(
+                    [
+                        field.get_db_prep_save(field.pre_save(document, True), connection)
+                        for field in fields
+                    ]
+                )
+        ids: dict[tuple[int, str], int] = {}
+        for project_id in {document.project_id for document in documents}:
+            cursor.execute(
+                f"SELECT content_hash, id FROM {table} WHERE project_id = %s "
+                "AND content_hash = ANY(%s)",
+                [project_id, [d.content_hash for d in documents if d.project_id == project_id]],
+            )
+            ids.update({(project_id, digest): pk for digest, pk in cursor.fetchall()})
+    for document in documents:
+        document.pk = ids[(document.project_id, document.content_hash)]
+        document._state.adding = False
+        document._state.db = connection.alias
+
+
 def _reset(documents: list[Document]) -> None:
     for document in documents:
         document.pk = None
@@ -281,8 +319,7 @@ def _reset(documents: list[Document]) -> None:
 def _save_entry(entry: _Entry, created_by: User | None) -> None:
     try:
         with transaction.atomic():
-            if entry.kept:
-                Document.objects.bulk_create(entry.kept, batch_size=500)
+            _insert(entry.kept)
             if entry.after_save is not None:
                 entry.summary = entry.after_save(entry.slots, created_by)
     except Rejected as error:
@@ -303,9 +340,7 @@ def _save(project: Project, entries: list[_Entry], created_by: User | None) -> N
     if simple:
         try:
             with transaction.atomic():
-                Document.objects.bulk_create(
-                    [document for entry in simple for document in entry.kept], batch_size=500
-                )
+                _insert([document for entry in simple for document in entry.kept])
         except DatabaseError:
             # One file spoilt the batch; give every file its own chance.
             for entry in simple:
