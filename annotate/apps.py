@@ -8,6 +8,7 @@ class AnnotateConfig(AppConfig):
     def ready(self) -> None:
         from corpus import hooks
 
-        from . import services
+        from . import dna, services
 
         hooks.register_text_lock(services.annotation_text_lock)
+        hooks.register_importer(".dna", dna.parse_dna)

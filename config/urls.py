@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from corpus.api_import import DocumentImportView
 from corpus.views.projects import health
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
         login_required(RedirectView.as_view(pattern_name="corpus:project-list")),
         name="home",
     ),
+    # Before any other api/ route, so that a router's documents/<pk>/ cannot take it.
+    path("api/documents/import/", DocumentImportView.as_view(), name="api-document-import"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),

@@ -1,0 +1,381 @@
+"""Import of Discourse Network Analyzer (DNA 3) databases.
+
+A ``.dna`` file is an SQLite database. Its documents become documents (title, text,
+author, source, date, notes; section, type, coder and DNA's id in ``metadata``), and its
+"DNA Statement" statements become statements: the organisation as actor (its DNA type
+as the actor's kind), the concept as claim, agreement 1/0 as support/oppose. The person
+and the DNA coder stay on the annotation's ``metadata``.
+
+DNA is written in Java and counts offsets in UTF-16 code units; here offsets count code
+points, so every offset is converted. The text is normalised piece by piece between
+statement boundaries, so that a line break turned from ``\\r\\n`` into ``\\n`` moves the
+offsets after it exactly as it moves the text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+
+from corpus.importing import DocumentDraft, ParsedFile, Rejected
+from corpus.models import Document
+from corpus.services import normalize_text
+
+from .models import Actor, ActorKind, Claim, Stance
+from .services import (
+    BulkValidationError,
+    NewAnnotation,
+    create_actor,
+    create_annotations,
+    create_claim,
+)
+
+STATEMENT_TYPE = "DNA Statement"
+_REQUIRED_TABLES = {"DOCUMENTS", "STATEMENTS", "STATEMENTTYPES", "VARIABLES", "ENTITIES"}
+
+# DNA leaves actor types free; these words name one of Stancemap's kinds.
+_KINDS = {
+    "person": ActorKind.PERSON,
+    "individual": ActorKind.PERSON,
+    "state": ActorKind.STATE,
+    "country": ActorKind.STATE,
+    "media": ActorKind.MEDIA,
+    "newspaper": ActorKind.MEDIA,
+    "organisation": ActorKind.ORGANISATION,
+    "organization": ActorKind.ORGANISATION,
+    "other": ActorKind.OTHER,
+}
+
+
+@dataclass
+class _Entity:
+    value: str
+    colour: str
+    attributes: dict[str, str]
+
+
+@dataclass
+class _Statement:
+    id: int
+    document_id: int
+    start: int  # code points into the normalised text, once converted
+    end: int
+    person: str
+    organisation: _Entity | None
+    concept: _Entity | None
+    agreement: int | None
+    coder: str
+
+
+def _colour(red: Any, green: Any, blue: Any) -> str:
+    if None in (red, green, blue):
+        return ""
+    return f"#{int(red):02x}{int(green):02x}{int(blue):02x}"
+
+
+def utf16_to_code_points(text: str, offsets: set[int]) -> dict[int, int]:
+    """Map UTF-16 offsets into ``text`` to code point offsets; refuses one that splits a
+    character or lies past the end."""
+    mapping: dict[int, int] = {}
+    wanted = sorted(offsets)
+    units = 0
+    index = 0
+    for position, character in enumerate(text):
+        while index < len(wanted) and wanted[index] <= units:
+            if wanted[index] < units:
+                raise Rejected(f"Offset {wanted[index]} falls inside a character.")
+            mapping[wanted[index]] = position
+            index += 1
+        units += 2 if ord(character) > 0xFFFF else 1
+    while index < len(wanted) and wanted[index] == units:
+        mapping[wanted[index]] = len(text)
+        index += 1
+    if index < len(wanted):
+        raise Rejected(f"Offset {wanted[index]} lies past the end of the text ({units} units).")
+    return mapping
+
+
+def normalise_between(text: str, boundaries: set[int]) -> tuple[str, dict[int, int]]:
+    """Normalise ``text`` piece by piece between ``boundaries`` (code points); returns the
+    text and where each boundary lands in it."""
+    cuts = sorted({0, len(text), *boundaries})
+    pieces: list[str] = []
+    landing: dict[int, int] = {0: 0}
+    length = 0
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        piece = normalize_text(text[start:end])
+        pieces.append(piece)
+        length += len(piece)
+        landing[end] = length
+    return "".join(pieces), landing
+
+
+class _Reader:
+    def __init__(self, data: bytes):
+        self.connection = sqlite3.connect(":memory:")
+        try:
+            self.connection.deserialize(data)
+            tables = {
+                row[0]
+                for row in self.connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table'"
+                )
+            }
+        except sqlite3.DatabaseError as error:
+            raise Rejected(f"This is not a readable DNA database: {error}.") from error
+        missing = _REQUIRED_TABLES - tables
+        if missing:
+            raise Rejected(
+                "This is not a Discourse Network Analyzer 3 database "
+                f"(it has no {', '.join(sorted(missing))} table)."
+            )
+
+    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        return self.connection.execute(sql, params).fetchall()
+
+    def coders(self) -> dict[int, str]:
+        return dict(self.rows("SELECT ID, Name FROM CODERS"))
+
+    def entities(self) -> dict[int, _Entity]:
+        attributes: dict[int, dict[str, str]] = {}
+        if {"ATTRIBUTEVALUES", "ATTRIBUTEVARIABLES"} <= self.tables():
+            for entity, name, value in self.rows(
+                "SELECT a.EntityId, v.AttributeVariable, a.AttributeValue FROM ATTRIBUTEVALUES a "
+                "JOIN ATTRIBUTEVARIABLES v ON v.ID = a.AttributeVariableId"
+            ):
+                if value:
+                    attributes.setdefault(entity, {})[name] = value
+        return {
+            pk: _Entity(value or "", _colour(red, green, blue), attributes.get(pk, {}))
+            for pk, value, red, green, blue in self.rows(
+                "SELECT ID, Value, Red, Green, Blue FROM ENTITIES"
+            )
+        }
+
+    def tables(self) -> set[str]:
+        return {row[0] for row in self.rows("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _kind(entity: _Entity, default: ActorKind) -> ActorKind:
+    return _KINDS.get(entity.attributes.get("Type", "").strip().lower(), default)
+
+
+def _parse(data: bytes) -> tuple[list[DocumentDraft], list[list[_Statement]], str]:
+    reader = _Reader(data)
+    coders = reader.coders()
+    entities = reader.entities()
+    types = dict(reader.rows("SELECT ID, Label FROM STATEMENTTYPES"))
+    statement_type = next((pk for pk, label in types.items() if label == STATEMENT_TYPE), None)
+    variables = {
+        name: pk
+        for pk, name in reader.rows(
+            "SELECT ID, Variable FROM VARIABLES WHERE StatementTypeId = ?", statement_type
+        )
+    }
+    short: dict[tuple[int, int], int] = {
+        (statement, variable): entity
+        for statement, variable, entity in reader.rows(
+            "SELECT StatementId, VariableId, Entity FROM DATASHORTTEXT"
+        )
+    }
+    booleans: dict[tuple[int, int], int] = {
+        (statement, variable): value
+        for statement, variable, value in reader.rows(
+            "SELECT StatementId, VariableId, Value FROM DATABOOLEAN"
+        )
+    }
+
+    def entity(statement: int, name: str) -> _Entity | None:
+        found = entities.get(short.get((statement, variables.get(name, -1)), -1))
+        return found if found is not None and found.value.strip() else None
+
+    by_document: dict[int, list[tuple[int, int, int, int | None]]] = {}
+    others = 0
+    for pk, type_id, document, start, stop, coder in reader.rows(
+        "SELECT ID, StatementTypeId, DocumentId, Start, Stop, Coder FROM STATEMENTS ORDER BY ID"
+    ):
+        if type_id != statement_type:
+            others += 1
+            continue
+        by_document.setdefault(document, []).append((pk, start, stop, coder))
+
+    drafts: list[DocumentDraft] = []
+    statements: list[list[_Statement]] = []
+    for pk, title, text, coder, author, source, section, notes, kind, date in reader.rows(
+        "SELECT ID, Title, Text, Coder, Author, Source, Section, Notes, Type, Date "
+        "FROM DOCUMENTS ORDER BY ID"
+    ):
+        raw = by_document.get(pk, [])
+        try:
+            points = utf16_to_code_points(
+                text, {offset for _, start, stop, _ in raw for offset in (start, stop)}
+            )
+        except Rejected as error:
+            raise Rejected(f"Document {pk} (“{title}”): {error}") from error
+        normalised, landing = normalise_between(text, set(points.values()))
+        metadata: dict[str, Any] = {"dna_document_id": pk}
+        for name, value in (("section", section), ("type", kind), ("coder", coders.get(coder))):
+            if value:
+                metadata[name] = value
+        fields: dict[str, Any] = {"metadata": metadata}
+        if author:
+            fields["author"] = author
+        if source:
+            fields["source_name"] = source
+        if notes:
+            fields["notes"] = notes
+        if date:
+            fields["published_at"] = datetime.datetime.fromtimestamp(int(date), tz=datetime.UTC)
+        drafts.append(
+            DocumentDraft(
+                text=normalised,
+                title=title or f"DNA document {pk}",
+                fields=fields,
+                label=f"Document {pk}",
+            )
+        )
+        document_statements = []
+        for statement_pk, start, stop, statement_coder in raw:
+            person = entity(statement_pk, "person")
+            document_statements.append(
+                _Statement(
+                    id=statement_pk,
+                    document_id=pk,
+                    start=landing[points[start]],
+                    end=landing[points[stop]],
+                    person=person.value if person else "",
+                    organisation=entity(statement_pk, "organization"),
+                    concept=entity(statement_pk, "concept"),
+                    agreement=booleans.get((statement_pk, variables.get("agreement", -1))),
+                    coder=coders.get(statement_coder or 0, ""),
+                )
+            )
+        statements.append(document_statements)
+    skipped = (
+        f"{others} statement(s) of other types (not “{STATEMENT_TYPE}”) were not imported."
+        if others
+        else ""
+    )
+    return drafts, statements, skipped
+
+
+def parse_dna(data: bytes, filename: str) -> ParsedFile:
+    """Read a DNA database into documents, with its statements attached once they are saved."""
+    drafts, statements, skipped = _parse(data)
+    if not drafts:
+        raise Rejected("The DNA database holds no documents.")
+    expected = [draft.text for draft in drafts]
+
+    def attach(documents: Sequence[Document | None], created_by: User | None) -> str:
+        return _attach_statements(documents, statements, expected, created_by, skipped)
+
+    return ParsedFile(drafts=drafts, encoding="sqlite", after_save=attach)
+
+
+def _attach_statements(
+    documents: Sequence[Document | None],
+    statements: list[list[_Statement]],
+    expected: list[str],
+    created_by: User | None,
+    skipped: str,
+) -> str:
+    project = next((d.project for d in documents if d is not None), None)
+    if project is None:
+        return "Its statements were not imported again."
+    actors = {a.name.lower(): a for a in Actor.objects.filter(project=project)}
+    claims = {c.label.lower(): c for c in Claim.objects.filter(project=project)}
+    new_actors = new_claims = 0
+
+    def actor_for(found: _Entity) -> Actor:
+        nonlocal new_actors
+        name = " ".join(found.value.split())
+        if name.lower() not in actors:
+            notes = "\n".join(
+                f"{key} (DNA): {value}" for key, value in found.attributes.items() if key != "Alias"
+            )
+            aliases = [a.strip() for a in found.attributes.get("Alias", "").split(";") if a.strip()]
+            actors[name.lower()] = create_actor(
+                project=project,
+                name=name,
+                created_by=created_by,
+                kind=_kind(found, ActorKind.ORGANISATION),
+                aliases=aliases,
+                colour=found.colour,
+                notes=notes,
+            )
+            new_actors += 1
+        return actors[name.lower()]
+
+    def claim_for(found: _Entity) -> Claim:
+        nonlocal new_claims
+        label = " ".join(found.value.split())
+        if label.lower() not in claims:
+            claims[label.lower()] = create_claim(
+                project=project,
+                label=label,
+                created_by=created_by,
+                description=found.attributes.get("Notes", ""),
+                colour=found.colour,
+            )
+            new_claims += 1
+        return claims[label.lower()]
+
+    items: list[NewAnnotation] = []
+    origins: list[int] = []
+    passed_over = 0
+    for document, text, document_statements in zip(documents, expected, statements, strict=True):
+        if document is None:
+            passed_over += len(document_statements)
+            continue
+        if document.text != text:
+            raise Rejected(
+                f"“{document.title}”: a statement boundary splits a character, so its "
+                "offsets cannot be kept exact."
+            )
+        for statement in document_statements:
+            metadata: dict[str, Any] = {"dna_statement_id": statement.id}
+            if statement.person:
+                metadata["person"] = statement.person
+            if statement.coder:
+                metadata["coder"] = statement.coder
+            stance = {1: Stance.SUPPORT, 0: Stance.OPPOSE}.get(statement.agreement or 0)
+            if statement.agreement is None:
+                stance = None
+            items.append(
+                NewAnnotation(
+                    document=document,
+                    start=statement.start,
+                    end=statement.end,
+                    actor=actor_for(statement.organisation) if statement.organisation else None,
+                    claim=claim_for(statement.concept) if statement.concept else None,
+                    stance=stance,
+                    metadata=metadata,
+                )
+            )
+            origins.append(statement.id)
+    try:
+        create_annotations(items=items, created_by=created_by)
+    except BulkValidationError as error:
+        index, problems = next(iter(error.errors.items()))
+        details = " ".join(f"{k}: {' '.join(v)}" for k, v in problems.items())
+        raise Rejected(f"DNA statement {origins[index]} cannot be kept: {details}") from error
+    except ValidationError as error:
+        raise Rejected(" ".join(error.messages)) from error
+    summary = [
+        f"With {len(items)} statement(s); {new_actors} actor(s) and {new_claims} claim(s) "
+        "added to the codebook."
+    ]
+    if passed_over:
+        summary.append(
+            f"{passed_over} statement(s) of documents already in the project were not "
+            "imported again."
+        )
+    if skipped:
+        summary.append(skipped)
+    return " ".join(summary)

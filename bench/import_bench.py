@@ -1,0 +1,123 @@
+"""Import benchmark: 10,000 generated documents as files, through the import command.
+
+Run by hand against PostgreSQL (never in CI):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/import_bench.py
+
+It creates the database ``stancemap_bench_import`` next to the one named, migrates it,
+writes the files into a temporary folder, imports them with ``import_documents`` and
+drops the database again. It prints documents per second and the process's peak resident
+memory before and after the import (tracing allocations would slow the import itself).
+``--files N`` changes the number of files; run it with two sizes to see that memory
+stays flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "stancemap_bench_import"
+
+WORDS = (  # noqa: SIM905 - a sentence reads better than a list of strings
+    "Japan Russia Abe Putin sanctions islands Kuril treaty Moscow Tokyo talks summit energy "
+    "economy cooperation security China alliance minister president dispute negotiation "
+    "the a of to and in on for with that said would could policy government official"
+).split()
+
+
+def write_corpus(folder: Path, count: int) -> int:
+    rng = random.Random(20161215)
+    total = 0
+    for n in range(count):
+        sub = folder / f"{n // 1000:03d}"
+        sub.mkdir(exist_ok=True)
+        paragraphs = [
+            " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 90))).capitalize() + "."
+            for _ in range(rng.randint(3, 6))
+        ]
+        text = f"Report {n}: {rng.choice(WORDS)} and {rng.choice(WORDS)}\n\n" + "\n\n".join(
+            paragraphs
+        )
+        data = text.encode()
+        (sub / f"doc-{n:05d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=10_000)
+    args = parser.parse_args()
+
+    import dj_database_url
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark is for PostgreSQL.")
+    admin = psycopg.connect(
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        dbname=config["NAME"],
+        autocommit=True,
+    )
+    admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + BENCH_DB
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # As in production: with DEBUG on, Django keeps the text of every query it ran.
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
+    try:
+        import django
+
+        django.setup()
+        from django.contrib.auth import get_user_model
+        from django.core.management import call_command
+        from django.db import connection
+
+        from corpus.models import Document
+        from corpus.services import create_project
+
+        call_command("migrate", verbosity=0)
+        owner = get_user_model().objects.create_user("bench", password="bench-pass-123")
+        project = create_project(name="Benchmark", owner=owner)
+        with tempfile.TemporaryDirectory() as folder:
+            size = write_corpus(Path(folder), args.files)
+            print(f"{args.files} files, {size / 1e6:.1f} MB of text, in {folder}")
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            started = time.perf_counter()
+            out = io.StringIO()
+            call_command(
+                "import_documents", folder, project=project.slug, no_progress=True, stdout=out
+            )
+            elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        count = Document.objects.filter(project=project).count()
+        print(out.getvalue().strip().splitlines()[-1])
+        print(f"{count} documents in {elapsed:.2f} s: {count / elapsed:,.0f} documents/s")
+        print(
+            f"peak resident memory: {before:.0f} MB before the import, {after:.0f} MB after "
+            f"(+{after - before:.0f} MB)"
+        )
+        connection.close()
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        admin.close()
+
+
+if __name__ == "__main__":
+    main()

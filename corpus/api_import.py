@@ -1,0 +1,171 @@
+"""POST /api/documents/import/: the import pipeline over the API, one result per file."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib.auth.models import User
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from corpus.importing import Upload, import_files
+from corpus.models import Project
+
+
+class DocumentImportRequestSerializer(serializers.Serializer):
+    project = serializers.IntegerField(help_text="The id of the project to import into.")
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        allow_empty=False,
+        help_text="One or more files: .txt, .md, .html, .htm, .csv, .json, .jsonl, .dna.",
+    )
+
+
+class ImportedDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class SkippedDuplicateSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    where = serializers.CharField(help_text="Row, item or line in the file; empty for one text.")
+    existing_document = serializers.IntegerField(
+        allow_null=True, help_text="The project's document with the same text."
+    )
+    existing_title = serializers.CharField()
+    earlier_file = serializers.CharField(help_text="The file of this import with the same text.")
+
+
+class FileResultSerializer(serializers.Serializer):
+    filename = serializers.CharField()
+    status = serializers.ChoiceField(choices=["imported", "duplicate", "rejected"])
+    message = serializers.CharField(help_text="What happened, or why the file was rejected.")
+    encoding = serializers.CharField(help_text="The encoding the text was read in.")
+    documents = ImportedDocumentSerializer(many=True)
+    duplicates = SkippedDuplicateSerializer(many=True)
+
+
+class DocumentImportResponseSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    imported = serializers.IntegerField(help_text="Documents created.")
+    duplicates = serializers.IntegerField(help_text="Documents skipped as duplicates.")
+    rejected = serializers.IntegerField(help_text="Files rejected.")
+    results = FileResultSerializer(many=True)
+
+
+class DocumentImportView(APIView):
+    """Import files into a project through the same pipeline as the import page."""
+
+    # Token first, so that a request without credentials is told how to authenticate (401).
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="documents_import",
+        tags=["documents"],
+        summary="Import documents from files",
+        description=(
+            "Multipart form with `project` (its id) and one or more `files`. Each file gets "
+            "its own result: `imported`, `duplicate` (its text is already in the project "
+            "or earlier in the same request) or `rejected` with the reason (empty, binary, "
+            "over the size limit, unreadable, a bad row). A rejected file leaves nothing "
+            "behind and does not stop the others.\n\n"
+            "Status: **201** when at least one document was created; **200** when nothing "
+            "new came in but not every file was rejected (duplicates only, say); **400** "
+            "when every file was rejected or the request itself is malformed. Viewers get "
+            "403; a project the caller cannot see answers 404."
+        ),
+        request={"multipart/form-data": DocumentImportRequestSerializer},
+        responses={
+            201: OpenApiResponse(DocumentImportResponseSerializer, "Something was imported."),
+            200: OpenApiResponse(DocumentImportResponseSerializer, "Nothing new was imported."),
+            400: OpenApiResponse(
+                DocumentImportResponseSerializer,
+                "Every file was rejected (results say why), or the request is malformed "
+                "(field-by-field errors).",
+            ),
+            401: OpenApiResponse(description="No credentials."),
+            403: OpenApiResponse(description="Viewers cannot import."),
+            404: OpenApiResponse(description="No such project among the caller's."),
+        },
+        examples=[
+            OpenApiExample(
+                "A duplicate and a rejected file",
+                response_only=True,
+                status_codes=["200"],
+                value={
+                    "project": 1,
+                    "imported": 0,
+                    "duplicates": 1,
+                    "rejected": 1,
+                    "results": [
+                        {
+                            "filename": "abe.txt",
+                            "status": "duplicate",
+                            "message": "Skipped: already in the project as “Abe” (document 4).",
+                            "encoding": "utf-8",
+                            "documents": [],
+                            "duplicates": [
+                                {
+                                    "title": "Abe",
+                                    "where": "",
+                                    "existing_document": 4,
+                                    "existing_title": "Abe",
+                                    "earlier_file": "",
+                                }
+                            ],
+                        },
+                        {
+                            "filename": "photo.txt",
+                            "status": "rejected",
+                            "message": "This is not a text file: it looks like a PNG image.",
+                            "encoding": "",
+                            "documents": [],
+                            "duplicates": [],
+                        },
+                    ],
+                },
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = DocumentImportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project = get_object_or_404(
+            Project.objects.visible_to(request.user), pk=serializer.validated_data["project"]
+        )
+        role = project.role_of(request.user)
+        if role is None or not role.can_annotate:
+            raise PermissionDenied("Viewers cannot import documents into this project.")
+        uploads = [
+            Upload(name=file.name or "upload", size=file.size, read=file.read)
+            for file in serializer.validated_data["files"]
+        ]
+        user = cast(User, request.user)
+        results = list(import_files(project=project, uploads=uploads, created_by=user))
+        imported = sum(result.imported for result in results)
+        rejected = sum(result.status == "rejected" for result in results)
+        body = {
+            "project": project.pk,
+            "imported": imported,
+            "duplicates": sum(len(result.duplicates) for result in results),
+            "rejected": rejected,
+            "results": [result.as_dict() for result in results],
+        }
+        code: int
+        if imported:
+            code = status.HTTP_201_CREATED
+        elif rejected == len(results):
+            code = status.HTTP_400_BAD_REQUEST
+        else:
+            code = status.HTTP_200_OK
+        return Response(body, status=code)

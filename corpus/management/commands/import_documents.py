@@ -1,0 +1,115 @@
+"""Import files and folders into a project.
+
+python manage.py import_documents PATH... --project SLUG [--user USERNAME]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from corpus.importing import Upload, import_files
+from corpus.models import Project, Role
+
+
+def _files(paths: list[Path]) -> Iterator[tuple[Path, str]]:
+    """Each file under ``paths`` (folders recursively, in name order), with a display name."""
+    for path in paths:
+        if not path.is_dir():
+            yield path, path.name
+            continue
+        # os.walk with plain strings: pathlib costs more than the import of a small file.
+        base = str(path.parent)
+        for folder, subfolders, names in os.walk(path):
+            subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+            for name in sorted(names):
+                if not name.startswith("."):
+                    full = os.path.join(folder, name)
+                    yield Path(full), os.path.relpath(full, base)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import documents from files and folders (recursively): .txt, .md, .html, .htm, "
+        ".csv, .json, .jsonl and DNA databases (.dna). Duplicates of documents already in "
+        "the project are reported and skipped."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument("--project", required=True, help="The project's slug.")
+        parser.add_argument(
+            "--user",
+            help="Username the import is attributed to (default: the project's first owner).",
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="Leave out the progress bar."
+        )
+
+    def handle(self, *args, **options) -> None:
+        project = Project.objects.filter(slug=options["project"]).first()
+        if project is None:
+            raise CommandError(f"No project has the slug “{options['project']}”.")
+        user = self._user(project, options["user"])
+        missing = [str(path) for path in options["paths"] if not path.exists()]
+        if missing:
+            raise CommandError(f"Not found: {', '.join(missing)}")
+        paths = list(_files(options["paths"]))
+        counts: Counter[str] = Counter()
+        documents = 0
+        problems: list[str] = []
+        started = time.perf_counter()
+        uploads = (Upload.from_path(path, name) for path, name in paths)
+        progress = tqdm(
+            total=len(paths),
+            unit="file",
+            # The stream under Django's wrapper, which would end every redraw with a newline.
+            file=getattr(self.stderr, "_out", sys.stderr),
+            disable=options["no_progress"],
+            desc="Importing",
+        )
+        with progress:
+            for result in import_files(project=project, uploads=uploads, created_by=user):
+                counts[result.status] += 1
+                documents += result.imported
+                if result.status != "imported" or result.duplicates:
+                    problems.append(f"{result.filename}: {result.status}: {result.message}")
+                progress.update(1)
+        elapsed = time.perf_counter() - started
+        verbosity = options["verbosity"]
+        for line in problems if verbosity >= 1 else []:
+            self.stdout.write(line)
+        self.stdout.write(
+            f"{len(paths)} file(s): {counts['imported']} imported, "
+            f"{counts['duplicate']} duplicate, {counts['rejected']} rejected; "
+            f"{documents} document(s) added to “{project.name}” in {elapsed:.1f} s."
+        )
+        if counts["rejected"] and verbosity >= 1:
+            self.stderr.write(self.style.WARNING(f"{counts['rejected']} file(s) were rejected."))
+
+    def _user(self, project: Project, username: str | None):
+        users = get_user_model().objects
+        if username is None:
+            membership = (
+                project.memberships.filter(role=Role.OWNER).order_by("created_at", "id").first()
+            )
+            if membership is None:
+                raise CommandError("The project has no owner; name a user with --user.")
+            return membership.user
+        user = users.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user is named “{username}”.")
+        role = project.role_of(user)
+        if role is None or not role.can_annotate:
+            raise CommandError(
+                f"{username} may not import into this project (owners and annotators may)."
+            )
+        return user

@@ -1,0 +1,54 @@
+"""A document's details: title, source, URL, author, date, language, notes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from corpus.importing.forms import DocumentDetailsForm
+from corpus.models import Document
+from corpus.services import update_document_metadata
+
+_FORM_FIELDS = ("title", "source_name", "source_url", "author", "published_at", "language", "notes")
+
+
+@login_required
+def document_edit(request: HttpRequest, project: str, document: int) -> HttpResponse:
+    document_obj = get_object_or_404(
+        Document.objects.visible_to(request.user).select_related("project").defer("original"),
+        pk=document,
+        project__slug=project,
+    )
+    project_obj = document_obj.project
+    role = project_obj.role_of(request.user)
+    if role is None or not role.can_annotate:
+        raise PermissionDenied("Viewers cannot change a document's details.")
+    initial = {name: getattr(document_obj, name) for name in _FORM_FIELDS}
+    if document_obj.published_at is not None:
+        initial["published_at"] = document_obj.published_at.date()
+    form = DocumentDetailsForm(initial=initial)
+    status = 200
+    if request.method == "POST":
+        form = DocumentDetailsForm(request.POST, initial=initial)
+        if form.is_valid():
+            # Only what changed is written, so a stored time of day survives a date field
+            # that was left alone.
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            try:
+                update_document_metadata(document=document_obj, **changes)
+            except ValidationError as error:
+                for name, problems in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, problems)
+            else:
+                messages.success(request, f"Saved the details of “{document_obj.title}”.")
+                return redirect(document_obj)
+        status = 400
+    return render(
+        request,
+        "corpus/document_edit.html",
+        {"project": project_obj, "document": document_obj, "form": form, "role": role},
+        status=status,
+    )

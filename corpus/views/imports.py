@@ -1,0 +1,72 @@
+"""The import page: several files at once, or pasted text, with a result for each."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from corpus.importing import FileResult, Upload, import_files, import_text
+from corpus.importing.forms import ImportForm
+from corpus.models import Project
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def import_documents(request: HtmxHttpRequest, project: str) -> HttpResponse:
+    user = cast(User, request.user)
+    project_obj = get_object_or_404(Project.objects.visible_to(request.user), slug=project)
+    role = project_obj.role_of(request.user)
+    if role is None or not role.can_annotate:
+        raise PermissionDenied("Viewers cannot import documents.")
+    results: list[FileResult] | None = None
+    form = ImportForm()
+    status = 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            uploads = [
+                Upload(name=file.name or "upload", size=file.size, read=file.read)
+                for file in form.cleaned_data["files"]
+            ]
+            results = list(import_files(project=project_obj, uploads=uploads, created_by=user))
+            if form.cleaned_data["text"].strip():
+                results.append(
+                    import_text(
+                        project=project_obj,
+                        title=form.cleaned_data["title"],
+                        text=form.cleaned_data["text"],
+                        created_by=user,
+                    )
+                )
+            form = ImportForm()
+        else:
+            status = 400
+    context = {
+        "project": project_obj,
+        "role": role,
+        "form": form,
+        "results": results,
+        "counts": _counts(results or []),
+    }
+    template = "corpus/import.html#results" if request.htmx else "corpus/import.html"
+    # htmx swaps a 400's body too (see static/js/import.js), so the errors show in place.
+    return render(request, template, context, status=status)
+
+
+def _counts(results: list[FileResult]) -> dict[str, int]:
+    counts = {"imported": 0, "duplicate": 0, "rejected": 0, "documents": 0}
+    for result in results:
+        counts[result.status] += 1
+        counts["documents"] += result.imported
+    return counts

@@ -1,0 +1,15 @@
+// The import page: show a refused form's errors in place (htmx leaves 4xx bodies
+// unswapped by default) and clear the chosen files once an import went through.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.target.id === "import-results" && event.detail.xhr.status === 400) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (form instanceof HTMLFormElement && form.classList.contains("import-form") && event.detail.successful) {
+    form.reset();
+  }
+});
