@@ -1,10 +1,21 @@
 from django.urls import path
 
-from .views import projects
+from .views import members, projects
 
 app_name = "corpus"
 
 urlpatterns = [
     path("projects/", projects.project_list, name="project-list"),
     path("projects/<slug:project>/", projects.project_detail, name="project-detail"),
+    path("projects/<slug:project>/members/", members.members, name="members"),
+    path(
+        "projects/<slug:project>/members/<int:membership>/role/",
+        members.member_role,
+        name="member-role",
+    ),
+    path(
+        "projects/<slug:project>/members/<int:membership>/remove/",
+        members.member_remove,
+        name="member-remove",
+    ),
 ]
