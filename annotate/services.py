@@ -620,7 +620,7 @@ def _delete_entry(entry: Actor | Claim, noun: str, link: str, user: User | None)
         )
     reason = f"deleted {noun} “{entry}”"
     model = type(entry)
-    dependants = list(model.objects.filter(**{link: entry}))  # type: ignore[attr-defined]
+    dependants: list[Any] = list(model.objects.filter(**{link: entry}))  # type: ignore[attr-defined]
     _repoint_entries(dependants, model, link, None, user, reason)
     entry._history_user = user  # type: ignore[union-attr]
     entry._change_reason = reason  # type: ignore[union-attr]

@@ -118,7 +118,9 @@ def with_usage(entries: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def _listed(kind: EntryKind, project: Project, search: forms.Form) -> QuerySet[Any]:
-    entries = kind.model.objects.filter(project=project).select_related(kind.link)  # type: ignore[attr-defined]
+    entries: QuerySet[Any] = kind.model.objects.filter(project=project).select_related(  # type: ignore[attr-defined]
+        kind.link
+    )
     data = search.cleaned_data if search.is_valid() else {}
     q = (data.get("q") or "").strip()
     if kind is ACTORS:

@@ -64,7 +64,7 @@ def restore(request: HttpRequest, project: str, annotation: int) -> HttpResponse
     access = project_access(request, project)
     access.require_annotator()
     found = get_object_or_404(_trashed(access.project.pk), pk=annotation)
-    services.restore_annotation(annotation=found, restored_by=request.user)
+    services.restore_annotation(annotation=found, restored_by=request.user)  # type: ignore[arg-type]
     if request.htmx:  # type: ignore[attr-defined]
         return render(
             request,
@@ -81,7 +81,7 @@ def empty(request: HttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
     access.require_owner()
     if request.method == "POST":
-        count = services.empty_trash(project=access.project, emptied_by=request.user)
+        count = services.empty_trash(project=access.project, emptied_by=request.user)  # type: ignore[arg-type]
         messages.success(
             request,
             f"Emptied the trash: {count} annotation(s) deleted for good. Their history stays.",
@@ -112,7 +112,8 @@ def annotation_history(request: HttpRequest, project: str, annotation: int) -> H
         pk=annotation,
     )
     records = list(services.history_of(found))
-    actor_ids, claim_ids = set(), set()
+    actor_ids: set[int] = set()
+    claim_ids: set[int] = set()
     for record in records:
         for change in record["changes"]:
             ids = (

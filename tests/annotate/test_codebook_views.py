@@ -49,9 +49,10 @@ def test_trashed_annotations_do_not_count_as_usage(client, cast, document, abe):
 def test_actors_are_searched_by_name_or_alias_and_filtered_by_kind(client, cast, abe, putin):
     make_actor(cast.project, "State Duma", kind="organisation")
     client.force_login(cast.bob)
-    names = lambda **q: [
-        a.name for a in client.get(url("actor-list", cast.project), q).context["entries"]
-    ]  # noqa: E731
+
+    def names(**q):
+        return [a.name for a in client.get(url("actor-list", cast.project), q).context["entries"]]
+
     assert names(q="abe") == ["Shinzo Abe"]
     assert names(kind="organisation") == ["State Duma"]
     assert names(q="putin", kind="organisation") == []
@@ -62,9 +63,10 @@ def test_claims_are_filtered_by_parent(client, cast):
     make_claim(cast.project, "Lift sanctions", parent=sanctions)
     make_claim(cast.project, "Territorial dispute")
     client.force_login(cast.bob)
-    labels = lambda **q: [
-        c.label for c in client.get(url("claim-list", cast.project), q).context["entries"]
-    ]  # noqa: E731
+
+    def labels(**q):
+        return [c.label for c in client.get(url("claim-list", cast.project), q).context["entries"]]
+
     assert labels(parent=sanctions.pk) == ["Lift sanctions"]
     assert labels(parent="none") == ["Sanctions", "Territorial dispute"]
 
