@@ -552,7 +552,11 @@ def merge_actors(*, source: Actor, target: Actor, merged_by: User | None) -> Mer
     reason = f"merged actor “{source.name}” into “{target.name}”"
     with transaction.atomic():
         source = Actor.objects.select_for_update().get(pk=source.pk)
-        target = Actor.objects.select_for_update().select_related("affiliation").get(pk=target.pk)
+        target = (
+            Actor.objects.select_for_update(of=("self",))
+            .select_related("affiliation")
+            .get(pk=target.pk)
+        )
         count = _repoint_annotations(
             field="actor", source=source, target=target, user=merged_by, reason=reason
         )
@@ -588,7 +592,9 @@ def merge_claims(*, source: Claim, target: Claim, merged_by: User | None) -> Mer
     reason = f"merged claim “{source.label}” into “{target.label}”"
     with transaction.atomic():
         source = Claim.objects.select_for_update().get(pk=source.pk)
-        target = Claim.objects.select_for_update().select_related("parent").get(pk=target.pk)
+        target = (
+            Claim.objects.select_for_update(of=("self",)).select_related("parent").get(pk=target.pk)
+        )
         count = _repoint_annotations(
             field="claim", source=source, target=target, user=merged_by, reason=reason
         )
