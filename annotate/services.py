@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -497,7 +497,8 @@ def _repoint_annotations(
     if not annotations:
         return 0
     now = timezone.now()
-    Annotation.objects.filter(pk__in=[a.pk for a in annotations]).update(
+    # The rows are locked, so the same filter matches exactly the rows just read.
+    Annotation.objects.filter(**{field: source}).update(
         **{field: target}, version=F("version") + 1, updated_at=now
     )
     for annotation in annotations:
@@ -532,6 +533,14 @@ def _repoint_entries(
     )
 
 
+def _locked_entry(model: type[Any], pk: int, noun: str) -> Any:
+    entry = model.objects.select_for_update().filter(pk=pk).first()
+    if entry is None:
+        # Someone merged or deleted it a moment ago.
+        raise ValidationError({"non_field_errors": [f"This {noun} no longer exists."]})
+    return entry
+
+
 @dataclass
 class MergeResult:
     """What a merge changed, for the message shown to the user."""
@@ -551,7 +560,7 @@ def merge_actors(*, source: Actor, target: Actor, merged_by: User | None) -> Mer
     _check_merge(source, target, "actor")
     reason = f"merged actor “{source.name}” into “{target.name}”"
     with transaction.atomic():
-        source = Actor.objects.select_for_update().get(pk=source.pk)
+        source = _locked_entry(Actor, source.pk, "actor")
         target = (
             Actor.objects.select_for_update(of=("self",))
             .select_related("affiliation")
@@ -591,7 +600,7 @@ def merge_claims(*, source: Claim, target: Claim, merged_by: User | None) -> Mer
     _check_merge(source, target, "claim")
     reason = f"merged claim “{source.label}” into “{target.label}”"
     with transaction.atomic():
-        source = Claim.objects.select_for_update().get(pk=source.pk)
+        source = _locked_entry(Claim, source.pk, "claim")
         target = (
             Claim.objects.select_for_update(of=("self",)).select_related("parent").get(pk=target.pk)
         )
@@ -650,16 +659,44 @@ def empty_trash(*, project: Project, emptied_by: User | None) -> int:
 
     Each deletion is recorded in the annotation's history with who emptied the trash.
     """
+    reason = "deleted for good when the trash was emptied"
     with transaction.atomic():
         trashed = list(
             Annotation.objects.select_for_update(of=("self",))
             .trashed()
             .filter(document__project=project)
         )
+        if any(
+            relation.on_delete is not models.DO_NOTHING
+            for relation in Annotation._meta.related_objects
+        ):
+            # Something else hangs off annotations: let Django's deletion collector
+            # cascade, one annotation at a time (each records its own history).
+            for annotation in trashed:
+                annotation._history_user = emptied_by  # type: ignore[attr-defined]
+                annotation._change_reason = reason  # type: ignore[attr-defined]
+                annotation.delete()
+            return len(trashed)
+        historical = Annotation.history.model  # type: ignore[attr-defined]
+        now = timezone.now()
+        records = []
         for annotation in trashed:
-            annotation._history_user = emptied_by  # type: ignore[attr-defined]
-            annotation._change_reason = "deleted for good when the trash was emptied"  # type: ignore[attr-defined]
-            annotation.delete()
+            record = historical(
+                history_date=now,
+                history_user=emptied_by,
+                history_change_reason=reason,
+                history_type="-",
+                **{f.attname: getattr(annotation, f.attname) for f in historical.tracked_fields},
+            )
+            records.append(record)
+        historical.objects.bulk_create(records, batch_size=500)
+        # Nothing references annotations (checked above) and the history is written,
+        # so the rows go in plain batched DELETEs instead of one per annotation.
+        ids = [annotation.pk for annotation in trashed]
+        for start in range(0, len(ids), 500):
+            Annotation.objects.filter(pk__in=ids[start : start + 500])._raw_delete(  # type: ignore[attr-defined]
+                Annotation.objects.db
+            )
     return len(trashed)
 
 

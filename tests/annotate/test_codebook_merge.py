@@ -158,3 +158,12 @@ def test_an_unused_entry_is_deleted_and_its_dependants_let_go(cast):
     assert naryshkin.affiliation is None
     record = Actor.history.filter(id=duma_id).order_by("-history_id").first()
     assert (record.history_type, record.history_user) == ("-", cast.alice)
+
+
+def test_merging_an_actor_that_was_just_merged_away_says_so(cast, two_actors):
+    abe, prime = two_actors
+    stale = Actor.objects.get(pk=abe.pk)
+    merge_actors(source=abe, target=prime, merged_by=cast.bob)
+    with pytest.raises(ValidationError) as error:
+        merge_actors(source=stale, target=prime, merged_by=cast.alice)
+    assert error.value.messages == ["This actor no longer exists."]
