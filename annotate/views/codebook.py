@@ -33,6 +33,8 @@ from annotate.models import Actor, Claim
 from corpus.access import ProjectAccess, project_access
 from corpus.models import Project
 
+from .history import describe, referenced_ids
+
 PER_PAGE = 100
 
 
@@ -262,19 +264,14 @@ def entry_history(request: HttpRequest, project: str, pk: int, kind: EntryKind) 
     access = project_access(request, project)
     entry = _entry(kind, access, pk)
     records = list(services.codebook_history_of(entry))
+    ids = referenced_ids(records, {kind.link})[kind.link]
+    label = "name" if kind is ACTORS else "label"
     names = dict(
-        kind.model.objects.filter(project=access.project).values_list(  # type: ignore[attr-defined]
-            "pk", "name" if kind is ACTORS else "label"
-        )
+        kind.model.history.filter(id__in=ids)  # type: ignore[union-attr]
+        .order_by("history_id")
+        .values_list("id", label)
     )
-    for record in records:
-        for change in record["changes"]:
-            if change["field"] == kind.link:
-                for side in ("before", "after"):
-                    value = change[side]
-                    change[side] = (
-                        names.get(value, f"(deleted {kind.noun} {value})") if value else None
-                    )
+    describe(records, kind.model, {kind.link: names})
     return render(
         request,
         "annotate/codebook_history.html",

@@ -15,6 +15,8 @@ from annotate import services
 from annotate.models import Actor, Annotation, Claim
 from corpus.access import project_access
 
+from .history import describe, referenced_ids, usernames
+
 PER_PAGE = 50
 
 
@@ -112,33 +114,23 @@ def annotation_history(request: HttpRequest, project: str, annotation: int) -> H
         pk=annotation,
     )
     records = list(services.history_of(found))
-    actor_ids: set[int] = set()
-    claim_ids: set[int] = set()
-    for record in records:
-        for change in record["changes"]:
-            ids = (
-                actor_ids
-                if change["field"] == "actor"
-                else claim_ids
-                if change["field"] == "claim"
-                else None
-            )
-            if ids is not None:
-                ids.update(v for v in (change["before"], change["after"]) if v)
+    ids = referenced_ids(records, {"actor", "claim", "created_by", "deleted_by"})
     # Entries merged away no longer exist; their last name comes from their history.
-    actors = dict(
-        Actor.history.filter(id__in=actor_ids).order_by("history_id").values_list("id", "name")
-    )
-    claims = dict(
-        Claim.history.filter(id__in=claim_ids).order_by("history_id").values_list("id", "label")
-    )
-    for record in records:
-        for change in record["changes"]:
-            names = {"actor": actors, "claim": claims}.get(change["field"])
-            if names is not None:
-                for side in ("before", "after"):
-                    if change[side]:
-                        change[side] = names.get(change[side], change[side])
+    names = {
+        "actor": dict(
+            Actor.history.filter(id__in=ids["actor"])  # type: ignore[attr-defined]
+            .order_by("history_id")
+            .values_list("id", "name")
+        ),
+        "claim": dict(
+            Claim.history.filter(id__in=ids["claim"])  # type: ignore[attr-defined]
+            .order_by("history_id")
+            .values_list("id", "label")
+        ),
+        "created_by": (people := usernames(ids["created_by"] | ids["deleted_by"])),
+        "deleted_by": people,
+    }
+    describe(records, Annotation, names)
     return render(
         request,
         "annotate/annotation_history.html",

@@ -232,7 +232,12 @@ def test_the_history_page_shows_who_changed_what_before_and_after(client, cast):
     response = client.get(url("actor-history", cast.project, actor.pk))
     first = response.context["records"][0]
     assert (first["who"], first["what"]) == (cast.alice, "updated")
-    assert {"field": "affiliation", "before": None, "after": "State Duma"} in first["changes"]
+    assert {
+        "field": "affiliation",
+        "label": "affiliation",
+        "before": None,
+        "after": "State Duma",
+    } in first["changes"]
     assert b"alice" in response.content and b"State Duma" in response.content
 
 

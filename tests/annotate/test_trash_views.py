@@ -118,6 +118,16 @@ def test_an_annotation_history_names_the_actors_before_and_after(client, cast, d
     response = client.get(url("annotation-history", cast.project, annotation.pk))
     newest = response.context["records"][0]
     assert newest["who"] == cast.alice
-    assert {"field": "actor", "before": "Shinzo Abe", "after": "Vladimir Putin"} in newest[
-        "changes"
-    ]
+    assert {
+        "field": "actor",
+        "label": "actor",
+        "before": "Shinzo Abe",
+        "after": "Vladimir Putin",
+    } in newest["changes"]
+
+
+def test_an_annotation_history_names_who_trashed_it(client, cast, trashed):
+    client.force_login(cast.carol)
+    response = client.get(url("annotation-history", cast.project, trashed.pk))
+    changes = response.context["records"][0]["changes"]
+    assert {"field": "deleted_by", "label": "deleted by", "before": None, "after": "bob"} in changes

@@ -41,9 +41,11 @@ def test_an_annotator_merges_two_actors_and_sees_the_usage_counts_change(
     expect(page.get_by_text("No actor matches.")).to_be_visible()
     page.get_by_label("Search actors").fill("prime")
     page.get_by_role("link", name="Edit Prime Minister Abe").click()
+    expect(page.get_by_label("Name")).to_be_focused()
     page.get_by_label("Name").fill("Abe Shinzo")
     page.get_by_role("button", name="Save actor").click()
     expect(page.get_by_role("rowheader", name="Abe Shinzo")).to_be_visible()
+    expect(page.get_by_role("link", name="Edit Abe Shinzo")).to_be_focused()
     expect(usage_of(page, "Abe Shinzo")).to_have_text("2")
     expect(page).to_have_url(re.compile(r"/actors/\?q=prime"))  # never left the list
 
