@@ -122,6 +122,9 @@ class MergeForm(forms.Form):
     def __init__(self, *args: Any, source: Actor | Claim, **kwargs: Any):
         super().__init__(*args, **kwargs)
         model = type(source)
+        self.fields[
+            "target"
+        ].empty_label = f"Choose a{'n' if model is Actor else ''} {model._meta.verbose_name}…"  # type: ignore[attr-defined]
         self.fields["target"].queryset = (  # type: ignore[attr-defined]
             model.objects.filter(project=source.project_id).exclude(pk=source.pk)  # type: ignore[attr-defined]
         )

@@ -308,3 +308,35 @@ def test_a_user_of_another_project_gets_404_on_every_codebook_page(client, cast,
 def test_a_signed_out_visitor_is_sent_to_sign_in(client, cast):
     response = client.get(url("actor-list", cast.project))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_history_pages_take_the_same_number_of_queries_however_long_the_history(
+    client, cast, document, django_assert_max_num_queries
+):
+    from annotate.services import update_actor, update_annotation
+
+    actors = [make_actor(cast.project, f"Actor {i}") for i in range(12)]
+    subject = make_actor(cast.project, "Subject")
+    annotation = make_annotation(document, actor=actors[0])
+    client.force_login(cast.carol)
+
+    def change(n):
+        for i in range(n):
+            update_actor(actor=subject, affiliation=actors[i], updated_by=cast.bob)
+            update_annotation(annotation=annotation, actor=actors[i + 1], updated_by=cast.bob)
+
+    paths = [
+        url("actor-history", cast.project, subject.pk),
+        reverse("annotate:annotation-history", args=[cast.project.slug, annotation.pk]),
+    ]
+    change(1)
+    counts = []
+    for path in paths:
+        with django_assert_max_num_queries(10) as small:
+            client.get(path)
+        counts.append(len(small.captured_queries))
+    change(10)
+    for path, count in zip(paths, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            response = client.get(path)
+        assert len(response.context["records"]) >= 11
