@@ -3,6 +3,7 @@ merged, deleted and traced through their history."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -119,6 +120,28 @@ def with_usage(entries: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
+def fold(text: str) -> str:
+    """Text for matching: case and accents folded, so “shinzo” finds “Shinzō”."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _matching(entries: QuerySet[Any], q: str, *fields: str) -> list[int]:
+    """Ids of the entries whose fields (strings or lists of strings) contain ``q``.
+
+    Matching happens here rather than in SQL because SQLite folds only ASCII case and
+    stores JSON lists with non-ASCII characters escaped; a codebook is small enough
+    to scan (one query of a few columns).
+    """
+    needle = fold(q)
+    ids = []
+    for pk, *values in entries.values_list("pk", *fields):
+        texts = [v for value in values for v in (value if isinstance(value, list) else [value])]
+        if any(needle in fold(str(text)) for text in texts if text):
+            ids.append(pk)
+    return ids
+
+
 def _listed(kind: EntryKind, project: Project, search: forms.Form) -> QuerySet[Any]:
     entries: QuerySet[Any] = kind.model.objects.filter(project=project).select_related(  # type: ignore[attr-defined]
         kind.link
@@ -127,13 +150,15 @@ def _listed(kind: EntryKind, project: Project, search: forms.Form) -> QuerySet[A
     q = (data.get("q") or "").strip()
     if kind is ACTORS:
         if q:
-            entries = entries.filter(Q(name__icontains=q) | Q(aliases__icontains=q))
+            entries = entries.filter(pk__in=_matching(project.actors.all(), q, "name", "aliases"))
         if data.get("kind"):
             entries = entries.filter(kind=data["kind"])
         order = Lower("name")
     else:
         if q:
-            entries = entries.filter(Q(label__icontains=q) | Q(description__icontains=q))
+            entries = entries.filter(
+                pk__in=_matching(project.claims.all(), q, "label", "description")
+            )
         if data.get("parent") == "none":
             entries = entries.filter(parent__isnull=True)
         elif data.get("parent"):

@@ -65,7 +65,13 @@ def trash(request: HttpRequest, project: str) -> HttpResponse:
 def restore(request: HttpRequest, project: str, annotation: int) -> HttpResponse:
     access = project_access(request, project)
     access.require_annotator()
-    found = get_object_or_404(_trashed(access.project.pk), pk=annotation)
+    # An annotation someone else restored a moment ago counts as restored, not missing.
+    found = get_object_or_404(
+        Annotation.objects.filter(document__project=access.project)
+        .select_related("document")
+        .defer("document__text", "document__original"),
+        pk=annotation,
+    )
     services.restore_annotation(annotation=found, restored_by=request.user)  # type: ignore[arg-type]
     if request.htmx:  # type: ignore[attr-defined]
         return render(

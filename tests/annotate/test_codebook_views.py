@@ -340,3 +340,16 @@ def test_history_pages_take_the_same_number_of_queries_however_long_the_history(
         with django_assert_max_num_queries(count):
             response = client.get(path)
         assert len(response.context["records"]) >= 11
+
+
+def test_actors_are_found_by_a_japanese_or_accented_alias(client, cast):
+    make_actor(cast.project, "Shinzo Abe", aliases=["安倍晋三", "Shinzō Abe"])
+    make_actor(cast.project, "Vladimir Putin", aliases=["Путин"])
+    client.force_login(cast.bob)
+    for query, expected in (
+        ("安倍", "Shinzo Abe"),
+        ("shinzō", "Shinzo Abe"),
+        ("путин", "Vladimir Putin"),
+    ):
+        entries = client.get(url("actor-list", cast.project), {"q": query}).context["entries"]
+        assert [a.name for a in entries] == [expected], query

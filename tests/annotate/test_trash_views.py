@@ -131,3 +131,12 @@ def test_an_annotation_history_names_who_trashed_it(client, cast, trashed):
     response = client.get(url("annotation-history", cast.project, trashed.pk))
     changes = response.context["records"][0]["changes"]
     assert {"field": "deleted_by", "label": "deleted by", "before": None, "after": "bob"} in changes
+
+
+def test_restoring_twice_is_harmless(client, cast, trashed):
+    client.force_login(cast.bob)
+    restore = url("trash-restore", cast.project, trashed.pk)
+    client.post(restore)
+    response = client.post(restore, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and b"Restored" in response.content
+    assert trashed.history.count() == 3, "created, trashed, restored: the second restore is a no-op"
