@@ -205,7 +205,7 @@ def entry_form(
     if request.method == "POST":
         access.require_annotator()
     form_kwargs: dict[str, Any] = {"project": access.project, kind.noun: entry}
-    form = kind.form(request.POST or None, **form_kwargs)
+    form = kind.form(request.POST if request.method == "POST" else None, **form_kwargs)
     inline = bool(request.htmx) and entry is not None  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
@@ -242,7 +242,7 @@ def entry_merge(request: HttpRequest, project: str, pk: int, kind: EntryKind) ->
     source = _entry(kind, access, pk)
     if request.method == "POST":
         access.require_annotator()
-    form = MergeForm(request.POST or None, source=source)
+    form = MergeForm(request.POST if request.method == "POST" else None, source=source)
     form.fields["target"].label = f"Merge into {kind.noun}"
     if request.method == "POST" and form.is_valid():
         name = str(source)

@@ -46,7 +46,7 @@ def _page(
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
-    form = AddMemberForm(request.POST or None)
+    form = AddMemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         access.require_owner()
         if form.is_valid():

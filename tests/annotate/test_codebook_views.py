@@ -353,3 +353,13 @@ def test_actors_are_found_by_a_japanese_or_accented_alias(client, cast):
     ):
         entries = client.get(url("actor-list", cast.project), {"q": query}).context["entries"]
         assert [a.name for a in entries] == [expected], query
+
+
+def test_an_empty_submission_is_refused_with_the_missing_fields_named(client, cast, abe):
+    client.force_login(cast.bob)
+    response = client.post(url("actor-create", cast.project), {})
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"] == ["This field is required."]
+    response = client.post(url("actor-merge", cast.project, abe.pk), {})
+    assert response.status_code == 400
+    assert Actor.objects.filter(pk=abe.pk).exists()
