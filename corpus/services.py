@@ -258,7 +258,11 @@ def add_member(*, project: Project, username: str, role: str, added_by: User | N
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": ["Give the username of the person to add."]})
-    user = get_user_model().objects.filter(username__iexact=username).first()
+    users = get_user_model().objects
+    user = (
+        users.filter(username=username).first()
+        or users.filter(username__iexact=username).order_by("pk").first()
+    )
     if user is None:
         raise ValidationError({"username": [f"There is no user named “{username}”."]})
     with transaction.atomic():
