@@ -10,9 +10,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from corpus.models import Document, Project
 
@@ -460,3 +461,245 @@ def update_claim(*, claim: Claim, updated_by: User | None, **changes: Any) -> Cl
         _check_claim(claim)
         _save_entry(claim, updated_by, "updated")
     return claim
+
+
+def _ancestors(entry: Actor | Claim, link: str) -> list[Actor | Claim]:
+    """The chain of affiliations (actors) or parents (claims) above an entry."""
+    chain: list[Actor | Claim] = []
+    current = getattr(entry, link)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = getattr(current, link)
+    return chain
+
+
+def _check_merge(source: Actor | Claim, target: Actor | Claim, noun: str) -> None:
+    if source.pk == target.pk:
+        raise ValidationError(
+            {"target": [f"Choose another {noun}: an entry cannot merge into itself."]}
+        )
+    if source.project_id != target.project_id:
+        raise ValidationError(
+            {"target": [f"The {noun} to merge into belongs to another project's codebook."]}
+        )
+
+
+def _repoint_annotations(
+    *, field: str, source: Actor | Claim, target: Actor | Claim, user: User | None, reason: str
+) -> int:
+    """Point every annotation (trashed ones included) of ``source`` at ``target``.
+
+    One UPDATE and a batched insert of history records, however many annotations
+    there are. Versions go up so that a form opened before the merge is refused
+    rather than silently putting the old entry back.
+    """
+    annotations = list(Annotation.objects.select_for_update().filter(**{field: source}))
+    if not annotations:
+        return 0
+    now = timezone.now()
+    # The rows are locked, so the same filter matches exactly the rows just read.
+    Annotation.objects.filter(**{field: source}).update(
+        **{field: target}, version=F("version") + 1, updated_at=now
+    )
+    for annotation in annotations:
+        setattr(annotation, field, target)
+        annotation.version += 1
+        annotation.updated_at = now
+    Annotation.history.bulk_history_create(  # type: ignore[attr-defined]
+        annotations,
+        batch_size=500,
+        update=True,
+        default_user=user,
+        default_change_reason=reason,
+        default_date=now,
+    )
+    return len(annotations)
+
+
+def _repoint_entries(
+    entries: list[Actor] | list[Claim],
+    model: type[Actor] | type[Claim],
+    field: str,
+    value: Actor | Claim | None,
+    user: User | None,
+    reason: str,
+) -> None:
+    if not entries:
+        return
+    for entry in entries:
+        setattr(entry, field, value)
+    bulk_update_with_history(
+        entries, model, [field], default_user=user, default_change_reason=reason
+    )
+
+
+def _locked_entry(model: type[Any], pk: int, noun: str) -> Any:
+    entry = model.objects.select_for_update().filter(pk=pk).first()
+    if entry is None:
+        # Someone merged or deleted it a moment ago.
+        raise ValidationError({"non_field_errors": [f"This {noun} no longer exists."]})
+    return entry
+
+
+@dataclass
+class MergeResult:
+    """What a merge changed, for the message shown to the user."""
+
+    target: Actor | Claim
+    annotations: int
+    entries: int
+
+
+def merge_actors(*, source: Actor, target: Actor, merged_by: User | None) -> MergeResult:
+    """Merge actor ``source`` into ``target`` and delete ``source``.
+
+    Its annotations (trashed ones included) and the actors affiliated with it move to
+    ``target``; its name and aliases become aliases of ``target``. Every changed row
+    gets a history record that names the merge.
+    """
+    _check_merge(source, target, "actor")
+    reason = f"merged actor “{source.name}” into “{target.name}”"
+    with transaction.atomic():
+        source = _locked_entry(Actor, source.pk, "actor")
+        target = (
+            Actor.objects.select_for_update(of=("self",))
+            .select_related("affiliation")
+            .get(pk=target.pk)
+        )
+        count = _repoint_annotations(
+            field="actor", source=source, target=target, user=merged_by, reason=reason
+        )
+        # A target that sat under the source moves up to the source's own affiliation,
+        # so that nothing ends up affiliated with itself.
+        if any(a.pk == source.pk for a in _ancestors(target, "affiliation")):
+            target.affiliation = source.affiliation if source.affiliation_id != target.pk else None
+        affiliated = list(Actor.objects.filter(affiliation=source).exclude(pk=target.pk))
+        _repoint_entries(affiliated, Actor, "affiliation", target, merged_by, reason)
+        folded = {target.name.casefold()}
+        aliases = []
+        for alias in [*target.aliases, source.name, *source.aliases]:
+            if alias.casefold() not in folded:
+                folded.add(alias.casefold())
+                aliases.append(alias)
+        target.aliases = aliases
+        if not target.colour and source.colour:
+            target.colour = source.colour
+        _save_entry(target, merged_by, reason)
+        source._history_user = merged_by  # type: ignore[attr-defined]
+        source._change_reason = reason  # type: ignore[attr-defined]
+        source.delete()
+    return MergeResult(target=target, annotations=count, entries=len(affiliated))
+
+
+def merge_claims(*, source: Claim, target: Claim, merged_by: User | None) -> MergeResult:
+    """Merge claim ``source`` into ``target`` and delete ``source``.
+
+    Its annotations (trashed ones included) move to ``target`` and its sub-claims are
+    re-parented to ``target``; every changed row gets a history record naming the merge.
+    """
+    _check_merge(source, target, "claim")
+    reason = f"merged claim “{source.label}” into “{target.label}”"
+    with transaction.atomic():
+        source = _locked_entry(Claim, source.pk, "claim")
+        target = (
+            Claim.objects.select_for_update(of=("self",)).select_related("parent").get(pk=target.pk)
+        )
+        count = _repoint_annotations(
+            field="claim", source=source, target=target, user=merged_by, reason=reason
+        )
+        if any(c.pk == source.pk for c in _ancestors(target, "parent")):
+            target.parent = source.parent if source.parent_id != target.pk else None
+        children = list(Claim.objects.filter(parent=source).exclude(pk=target.pk))
+        _repoint_entries(children, Claim, "parent", target, merged_by, reason)
+        if not target.description and source.description:
+            target.description = source.description
+        if not target.colour and source.colour:
+            target.colour = source.colour
+        _save_entry(target, merged_by, reason)
+        source._history_user = merged_by  # type: ignore[attr-defined]
+        source._change_reason = reason  # type: ignore[attr-defined]
+        source.delete()
+    return MergeResult(target=target, annotations=count, entries=len(children))
+
+
+def _delete_entry(entry: Actor | Claim, noun: str, link: str, user: User | None) -> None:
+    used = Annotation.objects.filter(**{noun: entry}).count()
+    if used:
+        raise ValidationError(
+            {
+                "non_field_errors": [
+                    f"“{entry}” is used by {used} annotation(s), trashed ones included; "
+                    f"merge it into another {noun} instead, so that no annotation loses it."
+                ]
+            }
+        )
+    reason = f"deleted {noun} “{entry}”"
+    model = type(entry)
+    dependants: list[Any] = list(model.objects.filter(**{link: entry}))  # type: ignore[attr-defined]
+    _repoint_entries(dependants, model, link, None, user, reason)
+    entry._history_user = user  # type: ignore[union-attr]
+    entry._change_reason = reason  # type: ignore[union-attr]
+    entry.delete()
+
+
+def delete_actor(*, actor: Actor, deleted_by: User | None) -> None:
+    """Delete an actor no annotation uses; actors affiliated with it lose the affiliation."""
+    with transaction.atomic():
+        _delete_entry(actor, "actor", "affiliation", deleted_by)
+
+
+def delete_claim(*, claim: Claim, deleted_by: User | None) -> None:
+    """Delete a claim no annotation uses; its sub-claims move to the top level."""
+    with transaction.atomic():
+        _delete_entry(claim, "claim", "parent", deleted_by)
+
+
+def empty_trash(*, project: Project, emptied_by: User | None) -> int:
+    """Delete the project's trashed annotations for good; their history stays.
+
+    Each deletion is recorded in the annotation's history with who emptied the trash.
+    """
+    reason = "deleted for good when the trash was emptied"
+    with transaction.atomic():
+        trashed = list(
+            Annotation.objects.select_for_update(of=("self",))
+            .trashed()
+            .filter(document__project=project)
+        )
+        if any(
+            relation.on_delete is not models.DO_NOTHING
+            for relation in Annotation._meta.related_objects
+        ):
+            # Something else hangs off annotations: let Django's deletion collector
+            # cascade, one annotation at a time (each records its own history).
+            for annotation in trashed:
+                annotation._history_user = emptied_by  # type: ignore[attr-defined]
+                annotation._change_reason = reason  # type: ignore[attr-defined]
+                annotation.delete()
+            return len(trashed)
+        historical = Annotation.history.model  # type: ignore[attr-defined]
+        now = timezone.now()
+        records = []
+        for annotation in trashed:
+            record = historical(
+                history_date=now,
+                history_user=emptied_by,
+                history_change_reason=reason,
+                history_type="-",
+                **{f.attname: getattr(annotation, f.attname) for f in historical.tracked_fields},
+            )
+            records.append(record)
+        historical.objects.bulk_create(records, batch_size=500)
+        # Nothing references annotations (checked above) and the history is written,
+        # so the rows go in plain batched DELETEs instead of one per annotation.
+        ids = [annotation.pk for annotation in trashed]
+        for start in range(0, len(ids), 500):
+            Annotation.objects.filter(pk__in=ids[start : start + 500])._raw_delete(  # type: ignore[attr-defined]
+                Annotation.objects.db
+            )
+    return len(trashed)
+
+
+def codebook_history_of(entry: Actor | Claim) -> Iterable[dict[str, Any]]:
+    """An actor's or a claim's history, newest first, in the shape of :func:`history_of`."""
+    return history_of(entry)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ import datetime
 import unicodedata
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -227,3 +228,81 @@ def create_project(*, name: str, owner: User, description: str = "") -> Project:
         project = Project.objects.create(name=name, slug=slug, description=description)
         Membership.objects.create(project=project, user=owner, role=Role.OWNER)
     return project
+
+
+# Members -------------------------------------------------------------------------------
+
+
+def _check_role(role: str) -> Role:
+    if role not in Role.values:
+        raise ValidationError(
+            {"role": [f"{role!r} is not a role; use one of {', '.join(Role.values)}."]}
+        )
+    return Role(role)
+
+
+def _other_owners(membership: Membership) -> int:
+    # Locking the project's owners serialises concurrent demotions and removals, so
+    # two owners cannot each leave the other as the last one and then both go.
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(project=membership.project_id, role=Role.OWNER)
+        .values_list("pk", flat=True)
+    )
+    return len([pk for pk in owners if pk != membership.pk])
+
+
+def add_member(*, project: Project, username: str, role: str, added_by: User | None) -> Membership:
+    """Give an existing user a role in the project."""
+    role = _check_role(role)
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": ["Give the username of the person to add."]})
+    users = get_user_model().objects
+    user = (
+        users.filter(username=username).first()
+        or users.filter(username__iexact=username).order_by("pk").first()
+    )
+    if user is None:
+        raise ValidationError({"username": [f"There is no user named “{username}”."]})
+    with transaction.atomic():
+        if Membership.objects.filter(project=project, user=user).exists():
+            raise ValidationError(
+                {"username": [f"{user.get_username()} is already a member of this project."]}
+            )
+        return Membership.objects.create(project=project, user=user, role=role)
+
+
+def change_role(*, membership: Membership, role: str, changed_by: User | None) -> Membership:
+    """Change a member's role; the project always keeps at least one owner."""
+    role = _check_role(role)
+    with transaction.atomic():
+        if membership.role == Role.OWNER and role != Role.OWNER and _other_owners(membership) == 0:
+            raise ValidationError(
+                {
+                    "role": [
+                        f"{membership.user.get_username()} is the project's only owner; "
+                        "make someone else an owner first."
+                    ]
+                }
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def remove_member(*, membership: Membership, removed_by: User | None) -> None:
+    """Take a member out of the project; the last owner cannot be removed."""
+    with transaction.atomic():
+        others = _other_owners(membership)
+        membership.refresh_from_db(fields=["role"])
+        if membership.role == Role.OWNER and others == 0:
+            raise ValidationError(
+                {
+                    "non_field_errors": [
+                        f"{membership.user.get_username()} is the project's only owner and "
+                        "cannot be removed; make someone else an owner first."
+                    ]
+                }
+            )
+        membership.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, imports, projects
+from .views import documents, imports, members, projects
 
 app_name = "corpus"
 
@@ -12,5 +12,16 @@ urlpatterns = [
         "projects/<slug:project>/documents/<int:document>/edit/",
         documents.document_edit,
         name="document-edit",
+    ),
+    path("projects/<slug:project>/members/", members.members, name="members"),
+    path(
+        "projects/<slug:project>/members/<int:membership>/role/",
+        members.member_role,
+        name="member-role",
+    ),
+    path(
+        "projects/<slug:project>/members/<int:membership>/remove/",
+        members.member_remove,
+        name="member-remove",
     ),
 ]

@@ -1,0 +1,130 @@
+"""Forms of the codebook pages. They only bind and clean input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from corpus.models import Project
+
+from .models import Actor, ActorKind, Claim
+
+COLOUR_HELP = "Optional, as #rrggbb (for example #1a56a7)."
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's field-by-field errors on the form's fields (or above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class ActorSearchForm(forms.Form):
+    q = forms.CharField(label="Search actors", required=False)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *ActorKind.choices]
+    )
+
+
+class ActorForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    kind = forms.ChoiceField(label="Kind", choices=ActorKind.choices, initial=ActorKind.OTHER)
+    aliases = forms.CharField(
+        label="Aliases",
+        required=False,
+        help_text="Other names, separated by commas (for example: Abe, PM Abe).",
+    )
+    affiliation = forms.ModelChoiceField(
+        label="Affiliation", queryset=Actor.objects.none(), required=False, empty_label="None"
+    )
+    colour = forms.CharField(label="Colour", max_length=7, required=False, help_text=COLOUR_HELP)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, project: Project, actor: Actor | None = None, **kwargs: Any):
+        if actor is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": actor.name,
+                "kind": actor.kind,
+                "aliases": ", ".join(actor.aliases),
+                "affiliation": actor.affiliation_id,
+                "colour": actor.colour,
+                "notes": actor.notes,
+            }
+        super().__init__(*args, **kwargs)
+        choices = Actor.objects.filter(project=project).only("id", "name", "project_id")
+        if actor is not None:
+            choices = choices.exclude(pk=actor.pk)
+        self.fields["affiliation"].queryset = choices  # type: ignore[attr-defined]
+
+    def clean_aliases(self) -> list[str]:
+        return [a.strip() for a in self.cleaned_data["aliases"].split(",") if a.strip()]
+
+    def clean_colour(self) -> str:
+        return self.cleaned_data["colour"].strip()
+
+
+class ClaimSearchForm(forms.Form):
+    q = forms.CharField(label="Search claims", required=False)
+    parent = forms.ChoiceField(label="Parent", required=False)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        parents = (
+            Claim.objects.filter(project=project, children__isnull=False)
+            .distinct()
+            .order_by("label")
+            .values_list("pk", "label")
+        )
+        self.fields["parent"].choices = [  # type: ignore[attr-defined]
+            ("", "Any parent"),
+            ("none", "Top level only"),
+            *[(str(pk), label) for pk, label in parents],
+        ]
+
+
+class ClaimForm(forms.Form):
+    label = forms.CharField(label="Label", max_length=300)
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    parent = forms.ModelChoiceField(
+        label="Parent", queryset=Claim.objects.none(), required=False, empty_label="None"
+    )
+    colour = forms.CharField(label="Colour", max_length=7, required=False, help_text=COLOUR_HELP)
+
+    def __init__(self, *args: Any, project: Project, claim: Claim | None = None, **kwargs: Any):
+        if claim is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "label": claim.label,
+                "description": claim.description,
+                "parent": claim.parent_id,
+                "colour": claim.colour,
+            }
+        super().__init__(*args, **kwargs)
+        choices = Claim.objects.filter(project=project).only("id", "label", "project_id")
+        if claim is not None:
+            choices = choices.exclude(pk=claim.pk)
+        self.fields["parent"].queryset = choices  # type: ignore[attr-defined]
+
+    def clean_colour(self) -> str:
+        return self.cleaned_data["colour"].strip()
+
+
+class MergeForm(forms.Form):
+    """Pick the entry to merge into, from the same project's codebook."""
+
+    target = forms.ModelChoiceField(label="Merge into", queryset=Actor.objects.none())
+
+    def __init__(self, *args: Any, source: Actor | Claim, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        model = type(source)
+        self.fields[
+            "target"
+        ].empty_label = f"Choose a{'n' if model is Actor else ''} {model._meta.verbose_name}…"  # type: ignore[attr-defined]
+        self.fields["target"].queryset = (  # type: ignore[attr-defined]
+            model.objects.filter(project=source.project_id).exclude(pk=source.pk)  # type: ignore[attr-defined]
+        )

@@ -1,0 +1,329 @@
+"""The codebook pages: a project's actors and claims with their usage, created, edited,
+merged, deleted and traced through their history."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from annotate import services
+from annotate.forms import (
+    ActorForm,
+    ActorSearchForm,
+    ClaimForm,
+    ClaimSearchForm,
+    MergeForm,
+    add_service_errors,
+)
+from annotate.models import Actor, Claim
+from corpus.access import ProjectAccess, project_access
+from corpus.models import Project
+
+from .history import describe, referenced_ids
+
+PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    """What differs between the actor pages and the claim pages."""
+
+    noun: str
+    plural: str
+    model: type[Actor] | type[Claim]
+    form: type[forms.Form]
+    search_form: Callable[..., forms.Form]
+    list_template: str
+    link: str  # the field pointing to another entry: affiliation or parent
+    create: Callable[..., Actor | Claim]
+    update: Callable[..., Actor | Claim]
+    merge: Callable[..., services.MergeResult]
+    delete: Callable[..., None]
+
+    def url(self, action: str, project: Project, entry: Actor | Claim | None = None) -> str:
+        args: list[Any] = [project.slug] if entry is None else [project.slug, entry.pk]
+        return reverse(f"annotate:{self.noun}-{action}", args=args)
+
+
+def _actor_search(project: Project, data: Any) -> ActorSearchForm:
+    return ActorSearchForm(data)
+
+
+def _claim_search(project: Project, data: Any) -> ClaimSearchForm:
+    return ClaimSearchForm(data, project=project)
+
+
+ACTORS = EntryKind(
+    noun="actor",
+    plural="actors",
+    model=Actor,
+    form=ActorForm,
+    search_form=_actor_search,
+    list_template="annotate/codebook_actors.html",
+    link="affiliation",
+    create=lambda *, project, data, user: services.create_actor(
+        project=project, created_by=user, **data
+    ),
+    update=lambda *, entry, data, user: services.update_actor(actor=entry, updated_by=user, **data),
+    merge=lambda *, source, target, user: services.merge_actors(
+        source=source, target=target, merged_by=user
+    ),
+    delete=lambda *, entry, user: services.delete_actor(actor=entry, deleted_by=user),
+)
+
+CLAIMS = EntryKind(
+    noun="claim",
+    plural="claims",
+    model=Claim,
+    form=ClaimForm,
+    search_form=_claim_search,
+    list_template="annotate/codebook_claims.html",
+    link="parent",
+    create=lambda *, project, data, user: services.create_claim(
+        project=project, created_by=user, **data
+    ),
+    update=lambda *, entry, data, user: services.update_claim(claim=entry, updated_by=user, **data),
+    merge=lambda *, source, target, user: services.merge_claims(
+        source=source, target=target, merged_by=user
+    ),
+    delete=lambda *, entry, user: services.delete_claim(claim=entry, deleted_by=user),
+)
+
+
+def with_usage(entries: QuerySet[Any]) -> QuerySet[Any]:
+    """Entries with their number of live annotations and of complete statements,
+    counted in the same query as the entries themselves."""
+    alive = Q(annotations__deleted_at__isnull=True)
+    complete = Q(
+        annotations__actor__isnull=False,
+        annotations__claim__isnull=False,
+        annotations__stance__isnull=False,
+    )
+    return entries.annotate(
+        annotation_count=Count("annotations", filter=alive),
+        statement_count=Count("annotations", filter=alive & complete),
+    )
+
+
+def fold(text: str) -> str:
+    """Text for matching: case and accents folded, so “shinzo” finds “Shinzō”."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _matching(entries: QuerySet[Any], q: str, *fields: str) -> list[int]:
+    """Ids of the entries whose fields (strings or lists of strings) contain ``q``.
+
+    Matching happens here rather than in SQL because SQLite folds only ASCII case and
+    stores JSON lists with non-ASCII characters escaped; a codebook is small enough
+    to scan (one query of a few columns).
+    """
+    needle = fold(q)
+    ids = []
+    for pk, *values in entries.values_list("pk", *fields):
+        texts = [v for value in values for v in (value if isinstance(value, list) else [value])]
+        if any(needle in fold(str(text)) for text in texts if text):
+            ids.append(pk)
+    return ids
+
+
+def _listed(kind: EntryKind, project: Project, search: forms.Form) -> QuerySet[Any]:
+    entries: QuerySet[Any] = kind.model.objects.filter(project=project).select_related(  # type: ignore[attr-defined]
+        kind.link
+    )
+    data = search.cleaned_data if search.is_valid() else {}
+    q = (data.get("q") or "").strip()
+    if kind is ACTORS:
+        if q:
+            entries = entries.filter(pk__in=_matching(project.actors.all(), q, "name", "aliases"))
+        if data.get("kind"):
+            entries = entries.filter(kind=data["kind"])
+        order = Lower("name")
+    else:
+        if q:
+            entries = entries.filter(
+                pk__in=_matching(project.claims.all(), q, "label", "description")
+            )
+        if data.get("parent") == "none":
+            entries = entries.filter(parent__isnull=True)
+        elif data.get("parent"):
+            entries = entries.filter(parent=data["parent"])
+        order = Lower("label")
+    return with_usage(entries).order_by(order, "id")
+
+
+def _entry(kind: EntryKind, access: ProjectAccess, pk: int) -> Any:
+    return get_object_or_404(
+        kind.model.objects.filter(project=access.project).select_related(kind.link),  # type: ignore[attr-defined]
+        pk=pk,
+    )
+
+
+def _context(kind: EntryKind, access: ProjectAccess, **extra: Any) -> dict[str, Any]:
+    return {
+        "project": access.project,
+        "access": access,
+        "kind": kind,
+        "section": kind.plural,
+        **extra,
+    }
+
+
+def entry_list(request: HttpRequest, project: str, kind: EntryKind) -> HttpResponse:
+    access = project_access(request, project)
+    search = kind.search_form(access.project, request.GET)
+    page = Paginator(_listed(kind, access.project, search), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = _context(kind, access, search=search, page=page, entries=page.object_list)
+    template = kind.list_template
+    if request.htmx and not request.htmx.history_restore_request:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, context)
+
+
+def entry_form(
+    request: HttpRequest, project: str, kind: EntryKind, pk: int | None = None
+) -> HttpResponse:
+    access = project_access(request, project)
+    entry = _entry(kind, access, pk) if pk is not None else None
+    if request.method == "POST":
+        access.require_annotator()
+    form_kwargs: dict[str, Any] = {"project": access.project, kind.noun: entry}
+    form = kind.form(request.POST if request.method == "POST" else None, **form_kwargs)
+    inline = bool(request.htmx) and entry is not None  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        try:
+            if entry is None:
+                entry = kind.create(
+                    project=access.project, data=form.cleaned_data, user=request.user
+                )
+                messages.success(request, f"Added the {kind.noun} “{entry}”.")
+            else:
+                entry = kind.update(entry=entry, data=form.cleaned_data, user=request.user)
+                if not inline:
+                    messages.success(request, f"Saved the {kind.noun} “{entry}”.")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if inline:
+                row = _listed(kind, access.project, kind.search_form(access.project, {})).get(
+                    pk=entry.pk
+                )
+                return render(
+                    request, kind.list_template + "#row", _context(kind, access, entry=row)
+                )
+            return redirect(kind.url("list", access.project))
+    context = _context(kind, access, form=form, entry=entry)
+    if inline:
+        return render(request, "annotate/codebook_form.html#form-row", context)
+    return render(
+        request, "annotate/codebook_form.html", context, status=400 if form.errors else 200
+    )
+
+
+def entry_merge(request: HttpRequest, project: str, pk: int, kind: EntryKind) -> HttpResponse:
+    access = project_access(request, project)
+    source = _entry(kind, access, pk)
+    if request.method == "POST":
+        access.require_annotator()
+    form = MergeForm(request.POST if request.method == "POST" else None, source=source)
+    form.fields["target"].label = f"Merge into {kind.noun}"
+    if request.method == "POST" and form.is_valid():
+        name = str(source)
+        try:
+            result = kind.merge(
+                source=source, target=form.cleaned_data["target"], user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Merged “{name}” into “{result.target}”: {result.annotations} annotation(s) "
+                "now point to it.",
+            )
+            return redirect(kind.url("list", access.project))
+    usage = with_usage(kind.model.objects.filter(pk=source.pk)).get()  # type: ignore[attr-defined]
+    context = _context(kind, access, form=form, entry=usage)
+    return render(
+        request, "annotate/codebook_merge.html", context, status=400 if form.errors else 200
+    )
+
+
+def entry_delete(request: HttpRequest, project: str, pk: int, kind: EntryKind) -> HttpResponse:
+    access = project_access(request, project)
+    entry = _entry(kind, access, pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        access.require_owner()
+        name = str(entry)
+        try:
+            kind.delete(entry=entry, user=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, f"Deleted the {kind.noun} “{name}”.")
+            return redirect(kind.url("list", access.project))
+    usage = with_usage(kind.model.objects.filter(pk=entry.pk)).get()  # type: ignore[attr-defined]
+    context = _context(kind, access, entry=usage, errors=errors)
+    return render(request, "annotate/codebook_delete.html", context, status=400 if errors else 200)
+
+
+def entry_history(request: HttpRequest, project: str, pk: int, kind: EntryKind) -> HttpResponse:
+    access = project_access(request, project)
+    entry = _entry(kind, access, pk)
+    records = list(services.codebook_history_of(entry))
+    ids = referenced_ids(records, {kind.link})[kind.link]
+    label = "name" if kind is ACTORS else "label"
+    names = dict(
+        kind.model.history.filter(id__in=ids)  # type: ignore[union-attr]
+        .order_by("history_id")
+        .values_list("id", label)
+    )
+    describe(records, kind.model, {kind.link: names})
+    return render(
+        request,
+        "annotate/codebook_history.html",
+        _context(kind, access, entry=entry, records=records),
+    )
+
+
+def _bind(
+    view: Callable[..., HttpResponse], kind: EntryKind, methods: list[str]
+) -> Callable[..., HttpResponse]:
+    def bound(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, *args, kind=kind, **kwargs)
+
+    bound.__name__ = f"{kind.noun}_{view.__name__.removeprefix('entry_')}"
+    bound.__doc__ = view.__doc__
+    return login_required(vary_on_headers("HX-Request")(require_http_methods(methods)(bound)))
+
+
+actor_list = _bind(entry_list, ACTORS, ["GET"])
+actor_create = _bind(entry_form, ACTORS, ["GET", "POST"])
+actor_edit = _bind(entry_form, ACTORS, ["GET", "POST"])
+actor_merge = _bind(entry_merge, ACTORS, ["GET", "POST"])
+actor_delete = _bind(entry_delete, ACTORS, ["GET", "POST"])
+actor_history = _bind(entry_history, ACTORS, ["GET"])
+claim_list = _bind(entry_list, CLAIMS, ["GET"])
+claim_create = _bind(entry_form, CLAIMS, ["GET", "POST"])
+claim_edit = _bind(entry_form, CLAIMS, ["GET", "POST"])
+claim_merge = _bind(entry_merge, CLAIMS, ["GET", "POST"])
+claim_delete = _bind(entry_delete, CLAIMS, ["GET", "POST"])
+claim_history = _bind(entry_history, CLAIMS, ["GET"])

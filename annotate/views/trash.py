@@ -1,0 +1,144 @@
+"""The project's trash: annotations deleted from the reader, restored or emptied here;
+and the history of any one annotation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from annotate import services
+from annotate.models import Actor, Annotation, Claim
+from corpus.access import project_access
+
+from .history import describe, referenced_ids, usernames
+
+PER_PAGE = 50
+
+
+def _trashed(project_id: int):
+    return (
+        Annotation.objects.trashed()
+        .filter(document__project=project_id)
+        .select_related("document", "actor", "claim", "deleted_by")
+        .only(
+            "id",
+            "start",
+            "end",
+            "quote",
+            "stance",
+            "deleted_at",
+            "version",
+            "document__id",
+            "document__title",
+            "document__project_id",
+            "actor__id",
+            "actor__name",
+            "claim__id",
+            "claim__label",
+            "deleted_by__id",
+            "deleted_by__username",
+        )
+        .order_by("-deleted_at", "-id")
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def trash(request: HttpRequest, project: str) -> HttpResponse:
+    access = project_access(request, project)
+    page = Paginator(_trashed(access.project.pk), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "annotate/trash.html",
+        {"project": access.project, "access": access, "page": page, "section": "trash"},
+    )
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_POST
+def restore(request: HttpRequest, project: str, annotation: int) -> HttpResponse:
+    access = project_access(request, project)
+    access.require_annotator()
+    # An annotation someone else restored a moment ago counts as restored, not missing.
+    found = get_object_or_404(
+        Annotation.objects.filter(document__project=access.project)
+        .select_related("document")
+        .defer("document__text", "document__original"),
+        pk=annotation,
+    )
+    services.restore_annotation(annotation=found, restored_by=request.user)  # type: ignore[arg-type]
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "annotate/trash.html#restored-row",
+            {"project": access.project, "annotation": found},
+        )
+    messages.success(request, f"Restored “{found.quote[:80]}” to {found.document.title}.")
+    return redirect("annotate:trash", project=access.project.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def empty(request: HttpRequest, project: str) -> HttpResponse:
+    access = project_access(request, project)
+    access.require_owner()
+    if request.method == "POST":
+        count = services.empty_trash(project=access.project, emptied_by=request.user)  # type: ignore[arg-type]
+        messages.success(
+            request,
+            f"Emptied the trash: {count} annotation(s) deleted for good. Their history stays.",
+        )
+        return redirect("annotate:trash", project=access.project.slug)
+    count = Annotation.objects.trashed().filter(document__project=access.project).count()
+    return render(
+        request,
+        "annotate/trash.html",
+        {
+            "project": access.project,
+            "access": access,
+            "confirm": True,
+            "count": count,
+            "section": "trash",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def annotation_history(request: HttpRequest, project: str, annotation: int) -> HttpResponse:
+    access = project_access(request, project)
+    found = get_object_or_404(
+        Annotation.objects.filter(document__project=access.project)
+        .select_related("document")
+        .defer("document__text", "document__original"),
+        pk=annotation,
+    )
+    records = list(services.history_of(found))
+    ids = referenced_ids(records, {"actor", "claim", "created_by", "deleted_by"})
+    # Entries merged away no longer exist; their last name comes from their history.
+    names = {
+        "actor": dict(
+            Actor.history.filter(id__in=ids["actor"])  # type: ignore[attr-defined]
+            .order_by("history_id")
+            .values_list("id", "name")
+        ),
+        "claim": dict(
+            Claim.history.filter(id__in=ids["claim"])  # type: ignore[attr-defined]
+            .order_by("history_id")
+            .values_list("id", "label")
+        ),
+        "created_by": (people := usernames(ids["created_by"] | ids["deleted_by"])),
+        "deleted_by": people,
+    }
+    describe(records, Annotation, names)
+    return render(
+        request,
+        "annotate/annotation_history.html",
+        {"project": access.project, "access": access, "annotation": found, "records": records},
+    )

@@ -1,0 +1,123 @@
+"""A project's members: everyone sees who is in; owners add, change and remove."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from corpus import services
+from corpus.access import ProjectAccess, project_access
+from corpus.forms import AddMemberForm, ChangeRoleForm
+from corpus.models import Membership
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _page(
+    request: HttpRequest, access: ProjectAccess, form: AddMemberForm, errors: list[str], status: int
+) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(project=access.project)
+        .select_related("user")
+        .order_by("user__username", "id")
+    )
+    rows = [(m, ChangeRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in memberships]
+    context = {
+        "project": access.project,
+        "access": access,
+        "rows": rows,
+        "form": form,
+        "errors": errors,
+        "section": "members",
+    }
+    return render(request, "corpus/members.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, project: str) -> HttpResponse:
+    access = project_access(request, project)
+    form = AddMemberForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        access.require_owner()
+        if form.is_valid():
+            try:
+                membership = services.add_member(
+                    project=access.project,
+                    username=form.cleaned_data["username"],
+                    role=form.cleaned_data["role"],
+                    added_by=request.user,  # type: ignore[arg-type]
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Added {membership.user.get_username()} as "
+                    f"{membership.get_role_display().lower()}.",
+                )
+                return redirect("corpus:members", project=access.project.slug)
+        return _page(request, access, form, [], status=400)
+    return _page(request, access, form, [], status=200)
+
+
+def _membership(access: ProjectAccess, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "project"), project=access.project, pk=pk
+    )
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, project: str, membership: int) -> HttpResponse:
+    access = project_access(request, project)
+    access.require_owner()
+    found = _membership(access, membership)
+    form = ChangeRoleForm(request.POST, prefix=f"m{found.pk}")
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            services.change_role(
+                membership=found,
+                role=form.cleaned_data["role"],
+                changed_by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request, f"{found.user.get_username()} is now {found.get_role_display().lower()}."
+            )
+            if found.user_id == request.user.pk and found.role != "owner":
+                return redirect("corpus:project-detail", project=access.project.slug)
+            return redirect("corpus:members", project=access.project.slug)
+    else:
+        errors = [f"{e}" for e in form.errors.get("role", [])]
+    return _page(request, access, AddMemberForm(), errors, status=400)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, project: str, membership: int) -> HttpResponse:
+    access = project_access(request, project)
+    access.require_owner()
+    found = _membership(access, membership)
+    name = found.user.get_username()
+    leaving = found.user_id == request.user.pk
+    try:
+        services.remove_member(membership=found, removed_by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        return _page(request, access, AddMemberForm(), error.messages, status=400)
+    messages.success(request, f"Removed {name} from the project.")
+    if leaving:
+        return redirect("corpus:project-list")
+    return redirect("corpus:members", project=access.project.slug)

@@ -1,0 +1,40 @@
+// Codebook pages: paint colour swatches and keep the keyboard focus sensible when a
+// row turns into its edit form and back. (The Content Security Policy forbids style
+// attributes in the markup; setting a style from the app's own script is allowed.)
+(function () {
+  "use strict";
+  var COLOUR = /^#[0-9a-fA-F]{6}$/;
+
+  function paint(root) {
+    root.querySelectorAll(".swatch[data-colour]").forEach(function (swatch) {
+      var colour = swatch.getAttribute("data-colour");
+      if (COLOUR.test(colour)) swatch.style.backgroundColor = colour;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { paint(document); });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    paint(event.target.parentNode || document);
+  });
+
+  // After a swap, move the focus to what the person works with next: the first field
+  // of an inline form that just opened, or the Edit link of a row that was just saved.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var element = event.target;
+    if (!element || !element.querySelector) return;
+    var field = element.querySelector(".inline-edit input:not([type=hidden]), .inline-edit select, .inline-edit textarea");
+    if (field) { field.focus(); return; }
+    var edit = element.querySelector("a[hx-get][aria-label^='Edit ']");
+    if (edit && element.tagName === "TR") edit.focus();
+  });
+
+  // Escape closes an open inline form without saving.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var form = event.target.closest && event.target.closest(".inline-edit");
+    if (!form) return;
+    var cancel = form.querySelector("a[hx-get]");
+    if (cancel) { event.preventDefault(); cancel.click(); }
+  });
+})();
