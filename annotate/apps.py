@@ -11,3 +11,7 @@ class AnnotateConfig(AppConfig):
         from . import services
 
         hooks.register_text_lock(services.annotation_text_lock)
+
+        from . import queries
+
+        hooks.register_document_list_annotator(queries.with_annotation_counts)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+
 if TYPE_CHECKING:
     from .models import Document
 
@@ -26,3 +28,24 @@ def register_text_lock(lock: TextLock) -> None:
 
 def text_lock_reasons(document: Document) -> list[str]:
     return [reason for lock in _text_locks if (reason := lock(document))]
+
+
+# Document list annotators: apps add columns (such as annotation counts) to the
+# project's document list in the same query, one function per app.
+
+DocumentListAnnotator = Callable[[QuerySet["Document"]], QuerySet["Document"]]
+
+_document_list_annotators: list[DocumentListAnnotator] = []
+
+
+def register_document_list_annotator(annotator: DocumentListAnnotator) -> None:
+    """Register a function that adds annotations (counts, flags) to a document queryset."""
+    if annotator not in _document_list_annotators:
+        _document_list_annotators.append(annotator)
+
+
+def annotate_document_list(queryset: QuerySet[Document]) -> QuerySet[Document]:
+    """The queryset with every registered app's columns added."""
+    for annotator in _document_list_annotators:
+        queryset = annotator(queryset)
+    return queryset
