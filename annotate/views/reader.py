@@ -8,7 +8,10 @@ annotations under a click without searching the text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from html import escape
 from typing import Any
 
 from django import forms
@@ -18,15 +21,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
+from django_htmx.middleware import HtmxDetails
 
 from annotate import services
 from annotate.models import Actor, Annotation, Claim, Stance
 from corpus.models import Document, Project, Role
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
 
 TEMPLATE = "annotate/reader.html"
 #: Nesting deeper than this is drawn like this depth.
@@ -36,7 +45,7 @@ MAX_DRAWN_DEPTH = 3
 # Segments -------------------------------------------------------------------------------
 
 
-def render_segments(text: str, annotations: list[Annotation]) -> SafeString:
+def render_segments(text: str, annotations: Sequence[Annotation | ReaderRow]) -> SafeString:
     """The text as ``<span>`` segments split at every annotation boundary.
 
     Every character of ``text`` appears exactly once, escaped, in order. A covered
@@ -45,7 +54,7 @@ def render_segments(text: str, annotations: list[Annotation]) -> SafeString:
     """
     bounds = sorted({0, len(text), *(a.start for a in annotations), *(a.end for a in annotations)})
     by_start = sorted(annotations, key=lambda a: (a.start, -a.end, a.pk))
-    active: list[Annotation] = []
+    active: list[Annotation | ReaderRow] = []
     following = 0
     parts: list[str] = []
     for low, high in zip(bounds, bounds[1:], strict=False):
@@ -90,7 +99,7 @@ class ReaderFilters:
     def active(self) -> bool:
         return bool(self.actor or self.claim or self.stance or self.by)
 
-    def keeps(self, annotation: Annotation) -> bool:
+    def keeps(self, annotation: ReaderRow) -> bool:
         return (
             (not self.actor or str(annotation.actor_id or "none") == self.actor)
             and (not self.claim or str(annotation.claim_id or "none") == self.claim)
@@ -99,19 +108,92 @@ class ReaderFilters:
         )
 
 
-def _options(annotations: list[Annotation], attribute: str) -> list[tuple[str, str]]:
+@dataclass(slots=True)
+class ReaderRow:
+    """What the reader shows of one annotation, read as plain values (no model instances:
+    a document may carry thousands of annotations)."""
+
+    pk: int
+    start: int
+    end: int
+    quote: str
+    stance: str | None
+    actor_id: int | None
+    actor_name: str | None
+    claim_id: int | None
+    claim_label: str | None
+    created_by_id: int | None
+    username: str | None
+    updated_at: datetime
+
+
+ROW_FIELDS = (
+    "pk",
+    "start",
+    "end",
+    "quote",
+    "stance",
+    "actor_id",
+    "actor__name",
+    "claim_id",
+    "claim__label",
+    "created_by_id",
+    "created_by__username",
+    "updated_at",
+)
+
+
+def reader_rows(document: Document) -> list[ReaderRow]:
+    """The document's live annotations in reading order, in one query."""
+    return [
+        ReaderRow(*values)
+        for values in Annotation.objects.for_reader(document).values_list(*ROW_FIELDS)
+    ]
+
+
+def _options(rows: list[ReaderRow], key: str, name: str) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     untagged = False
-    for annotation in annotations:
-        value = getattr(annotation, attribute)
+    for row in rows:
+        value = getattr(row, key)
         if value is None:
             untagged = True
         else:
-            seen[str(value.pk)] = str(value)
+            seen[str(value)] = getattr(row, name)
     options = sorted(seen.items(), key=lambda item: item[1].lower())
     if untagged:
         options.append(("none", "(none)"))
     return options
+
+
+STANCE_LABELS = dict(Stance.choices)
+QUOTE_SHOWN = 180
+
+
+def render_entries(rows: list[ReaderRow]) -> SafeString:
+    """The side list's entries: quote, actor, stance, claim, who and when.
+
+    Built here rather than in a template loop because the reader must stay fast with
+    thousands of annotations; every value is escaped.
+    """
+    parts: list[str] = []
+    zone = timezone.get_current_timezone()
+    for row in rows:
+        quote = row.quote if len(row.quote) <= QUOTE_SHOWN else row.quote[: QUOTE_SHOWN - 1] + "…"
+        stance = row.stance or "none"
+        when = row.updated_at.astimezone(zone)
+        parts.append(
+            f'<li id="entry-{row.pk}" class="entry st-{stance}" data-id="{row.pk}" '
+            f'data-start="{row.start}" data-end="{row.end}">'
+            f'<a class="entry-quote" href="#document-text" data-id="{row.pk}">“{escape(quote)}”</a>'
+            f'<span class="entry-tags"><span class="entry-actor">'
+            f"{escape(row.actor_name or 'no actor')}</span> · "
+            f'<span class="entry-stance">{STANCE_LABELS.get(stance, "no stance")}</span> · '
+            f'<span class="entry-claim">{escape(row.claim_label or "no claim")}</span></span>'
+            f'<span class="entry-who">{escape(row.username or "unknown")}, '
+            f'<time datetime="{when.isoformat()}">{when:%Y-%m-%d %H:%M}</time></span></li>'
+        )
+    return mark_safe("".join(parts))
 
 
 # The form --------------------------------------------------------------------------------
@@ -197,7 +279,7 @@ def find_codebook_entry(
 # Views -----------------------------------------------------------------------------------
 
 
-def _document(request: HttpRequest, project: str, document: int) -> Document:
+def _document(request: HtmxHttpRequest, project: str, document: int) -> Document:
     return get_object_or_404(
         Document.objects.visible_to(request.user).select_related("project"),
         project__slug=project,
@@ -205,18 +287,18 @@ def _document(request: HttpRequest, project: str, document: int) -> Document:
     )
 
 
-def _role(request: HttpRequest, document: Document) -> Role | None:
+def _role(request: HtmxHttpRequest, document: Document) -> Role | None:
     return document.project.role_of(request.user)
 
 
-def _require_annotator(request: HttpRequest, document: Document) -> Role:
+def _require_annotator(request: HtmxHttpRequest, document: Document) -> Role:
     role = _role(request, document)
     if role is None or not role.can_annotate:
         raise PermissionDenied("Viewers can read this project but not change it.")
     return role
 
 
-def _annotation(request: HttpRequest, document: Document, annotation: int) -> Annotation:
+def _annotation(request: HtmxHttpRequest, document: Document, annotation: int) -> Annotation:
     return get_object_or_404(
         Annotation.objects.visible_to(request.user).filter(document=document),
         pk=annotation,
@@ -240,27 +322,24 @@ def _urls(document: Document) -> dict[str, str]:
 
 
 def reader_context(
-    request: HttpRequest, document: Document, role: Role | None, filters: ReaderFilters
+    request: HtmxHttpRequest, document: Document, role: Role | None, filters: ReaderFilters
 ) -> dict[str, Any]:
-    annotations = list(Annotation.objects.for_reader(document))
-    shown = [a for a in annotations if filters.keeps(a)] if filters.active else annotations
-    annotators: dict[str, str] = {}
-    for annotation in annotations:
-        who = annotation.created_by
-        annotators[str(who.pk) if who else "none"] = who.get_username() if who else "(unknown)"
+    rows = reader_rows(document)
+    shown = [row for row in rows if filters.keeps(row)] if filters.active else rows
     return {
         "document": document,
         "project": document.project,
         "role": role,
         "can_annotate": bool(role and role.can_annotate),
-        "annotations": shown,
-        "total": len(annotations),
+        "shown": len(shown),
+        "total": len(rows),
         "segments": render_segments(document.text, shown),
+        "entries": render_entries(shown),
         "filters": filters,
-        "actor_options": _options(annotations, "actor"),
-        "claim_options": _options(annotations, "claim"),
+        "actor_options": _options(rows, "actor_id", "actor_name"),
+        "claim_options": _options(rows, "claim_id", "claim_label"),
         "stance_options": [*Stance.choices, ("none", "(none)")],
-        "annotator_options": sorted(annotators.items(), key=lambda item: item[1].lower()),
+        "annotator_options": _options(rows, "created_by_id", "username"),
         "urls": _urls(document),
         "text_length": len(document.text),
         "stance_choices": Stance.choices,
@@ -270,7 +349,7 @@ def reader_context(
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def reader(request: HttpRequest, project: str, document: int) -> HttpResponse:
+def reader(request: HtmxHttpRequest, project: str, document: int) -> HttpResponse:
     """The document with its highlights and annotations; htmx asks only for the body."""
     document_obj = _document(request, project, document)
     filters = ReaderFilters.from_query(request.GET)
@@ -299,7 +378,7 @@ def _form_context(
 
 
 def _form_response(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     document: Document,
     form: AnnotationForm,
     annotation: Annotation | None = None,
@@ -329,7 +408,7 @@ def _initial(annotation: Annotation) -> dict[str, Any]:
 
 
 def _stale_response(
-    request: HttpRequest, document: Document, stale: services.StaleVersion
+    request: HtmxHttpRequest, document: Document, stale: services.StaleVersion
 ) -> HttpResponse:
     current = Annotation.objects.select_related("actor", "claim").get(pk=stale.current.pk)
     form = AnnotationForm(initial=_initial(current), project=document.project, editing=True)
@@ -350,7 +429,7 @@ def _stale_response(
 
 
 def _body_response(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     document: Document,
     role: Role,
     *,
@@ -371,7 +450,7 @@ def _not_htmx(document: Document, annotation: Annotation | None = None) -> HttpR
 
 @login_required
 @require_POST
-def annotation_create(request: HttpRequest, project: str, document: int) -> HttpResponse:
+def annotation_create(request: HtmxHttpRequest, project: str, document: int) -> HttpResponse:
     """Highlight and tag a passage (offsets in code points, checked against the quote)."""
     document_obj = _document(request, project, document)
     role = _require_annotator(request, document_obj)
@@ -407,7 +486,7 @@ def annotation_create(request: HttpRequest, project: str, document: int) -> Http
 @login_required
 @vary_on_headers("HX-Request")
 def annotation_edit(
-    request: HttpRequest, project: str, document: int, annotation: int
+    request: HtmxHttpRequest, project: str, document: int, annotation: int
 ) -> HttpResponse:
     """GET: the form filled in with the annotation; POST: save its tags."""
     document_obj = _document(request, project, document)
@@ -457,7 +536,7 @@ def annotation_edit(
 @login_required
 @require_POST
 def annotation_delete(
-    request: HttpRequest, project: str, document: int, annotation: int
+    request: HtmxHttpRequest, project: str, document: int, annotation: int
 ) -> HttpResponse:
     """Move the annotation to the trash and offer to undo."""
     document_obj = _document(request, project, document)
@@ -496,7 +575,7 @@ def annotation_delete(
 @login_required
 @require_POST
 def annotation_restore(
-    request: HttpRequest, project: str, document: int, annotation: int
+    request: HtmxHttpRequest, project: str, document: int, annotation: int
 ) -> HttpResponse:
     """Bring a trashed annotation back (the Undo after a delete)."""
     document_obj = _document(request, project, document)
@@ -522,7 +601,7 @@ def annotation_restore(
 SUGGESTIONS = 12
 
 
-def _suggest(request: HttpRequest, project: str, kind: str) -> HttpResponse:
+def _suggest(request: HtmxHttpRequest, project: str, kind: str) -> HttpResponse:
     project_obj = get_object_or_404(Project.objects.visible_to(request.user), slug=project)
     query = " ".join(request.GET.get(kind, "").split())
     lowered = query.casefold()
@@ -558,13 +637,13 @@ def _suggest(request: HttpRequest, project: str, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def suggest_actors(request: HttpRequest, project: str) -> HttpResponse:
+def suggest_actors(request: HtmxHttpRequest, project: str) -> HttpResponse:
     """Type-ahead over the project's actors, names and aliases alike."""
     return _suggest(request, project, "actor")
 
 
 @login_required
 @require_GET
-def suggest_claims(request: HttpRequest, project: str) -> HttpResponse:
+def suggest_claims(request: HtmxHttpRequest, project: str) -> HttpResponse:
     """Type-ahead over the project's claims."""
     return _suggest(request, project, "claim")

@@ -4,14 +4,21 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
 from corpus import hooks
 from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
 
 DOCUMENTS_PER_PAGE = 50
 
@@ -28,7 +35,7 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: HtmxHttpRequest) -> HttpResponse:
     projects = Project.objects.visible_to(request.user).order_by("name", "id")
     return render(request, "corpus/project_list.html", {"projects": projects})
 
@@ -45,7 +52,9 @@ class DocumentFilterForm(forms.Form):
 
     def __init__(self, *args, sources: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [("", "All sources"), *((s, s) for s in sources)]
+        source = self.fields["source"]
+        assert isinstance(source, forms.ChoiceField)
+        source.choices = [("", "All sources"), *((s, s) for s in sources)]
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -57,7 +66,7 @@ class DocumentFilterForm(forms.Form):
 
 @login_required
 @vary_on_headers("HX-Request")
-def project_detail(request: HttpRequest, project: str) -> HttpResponse:
+def project_detail(request: HtmxHttpRequest, project: str) -> HttpResponse:
     """A project's documents: search as you type, filters by source and date, pages."""
     project_obj = get_object_or_404(Project.objects.visible_to(request.user), slug=project)
     documents = Document.objects.filter(project=project_obj)
@@ -69,7 +78,7 @@ def project_detail(request: HttpRequest, project: str) -> HttpResponse:
     )
     form = DocumentFilterForm(request.GET or None, sources=sources)
     query = ""
-    listed = documents.order_by("title", "id")
+    listed: QuerySet[Document] = documents.order_by("title", "id")
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"].strip()
         if source := form.cleaned_data["source"]:
@@ -83,10 +92,7 @@ def project_detail(request: HttpRequest, project: str) -> HttpResponse:
         listed = listed.none()
     listed = hooks.annotate_document_list(listed.select_related("project"))
     # The text stays out of the list's query unless snippets need it.
-    if not query:
-        listed = listed.defer("text", "original")
-    else:
-        listed = listed.defer("original")
+    listed = listed.defer("original") if query else listed.defer("text", "original")
     page = Paginator(listed, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {"document": document, "snippet": highlight(document.text, query) if query else ""}

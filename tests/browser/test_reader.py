@@ -223,3 +223,19 @@ def test_a_viewer_finds_no_way_to_change_anything(page, sign_in, cast, username)
     expect(page.get_by_role("textbox")).to_have_count(0)
     expect(page.locator(f"#entry-{annotation.pk}")).to_have_class(re.compile("is-current"))
     assert Annotation.objects.count() == 1
+
+
+def test_searching_documents_filters_as_you_type_and_keeps_the_url_shareable(page, sign_in, cast):
+    make_document(cast.project, title="Sanctions piece", text="Tokyo keeps the sanctions.")
+    make_document(cast.project, title="Islands piece", text="The Kuril islands dispute.")
+    sign_in("carol")
+    page.goto(reverse("corpus:project-detail", kwargs={"project": cast.project.slug}))
+    expect(page.get_by_role("link", name="Islands piece")).to_be_visible()
+    page.get_by_label("Search documents").press_sequentially("sanctions", delay=20)
+    expect(page.get_by_role("link", name="Islands piece")).to_have_count(0)
+    expect(page.get_by_role("link", name="Sanctions piece")).to_be_visible()
+    expect(page.locator(".snippet mark")).to_have_text("sanctions")
+    page.wait_for_url(re.compile(r"q=sanctions"))
+    page.reload()
+    expect(page.get_by_label("Search documents")).to_have_value("sanctions")
+    expect(page.get_by_role("link", name="Islands piece")).to_have_count(0)
