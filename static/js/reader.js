@@ -201,7 +201,12 @@
 
   function goTo(id) {
     const first = segmentsOf(id)[0];
-    if (!first) return;
+    if (!first) {
+      // Hidden by the filters, or gone: keep focus in the text rather than lose it.
+      markCurrent(null);
+      focusElement(textEl());
+      return;
+    }
     markCurrent(id);
     first.scrollIntoView({ block: "center" });
     focusElement(first);
@@ -293,6 +298,10 @@
       if (canAnnotate) openEditForm(target.dataset.top, target.dataset.ids.split(" "));
     }
   });
+
+  // A link to the reader may name an annotation: #annotation-12.
+  const named = /^#annotation-(\d+)$/.exec(window.location.hash);
+  if (named) goTo(named[1]);
 
   // Refusals (bad input, a stale version) come back as the form, shown in its place.
   document.body.addEventListener("htmx:beforeSwap", (event) => {

@@ -239,3 +239,33 @@ def test_searching_documents_filters_as_you_type_and_keeps_the_url_shareable(pag
     page.reload()
     expect(page.get_by_label("Search documents")).to_have_value("sanctions")
     expect(page.get_by_role("link", name="Islands piece")).to_have_count(0)
+
+
+def test_nested_annotations_are_each_reachable_from_the_highlight(page, sign_in, cast):
+    document = make_document(cast.project, title="Nested")
+    outer = make_annotation(document, start=0, end=40, stance="support", created_by=cast.alice)
+    inner = make_annotation(document, start=15, end=25, stance="oppose", created_by=cast.alice)
+    sign_in("bob")
+    open_reader(page, document)
+    page.locator(f'[data-ids="{outer.pk} {inner.pk}"]').click()
+    expect(page.get_by_label("Actor", exact=True)).to_be_focused()
+    expect(stance(page, "Oppose")).to_have_attribute("aria-pressed", "true")
+    here = page.locator("#here-list")
+    expect(here.get_by_role("button")).to_have_count(2)
+    here.get_by_role("button", name=re.compile("Prime Minister")).click()
+    expect(stance(page, "Support")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Escape")
+    page.locator(f'[data-ids="{outer.pk}"]').first.click()
+    expect(stance(page, "Support")).to_have_attribute("aria-pressed", "true")
+
+
+def test_filtering_by_stance_hides_the_other_highlights(page, sign_in, cast):
+    document = make_document(cast.project, title="Filters")
+    support = make_annotation(document, start=0, end=5, stance="support", created_by=cast.alice)
+    oppose = make_annotation(document, start=15, end=25, stance="oppose", created_by=cast.alice)
+    sign_in("carol")
+    open_reader(page, document)
+    page.get_by_label("Stance filter").select_option("oppose")
+    expect(page.locator(f'[data-ids~="{support.pk}"]')).to_have_count(0)
+    expect(page.locator(f'[data-ids~="{oppose.pk}"]')).to_have_count(1)
+    page.wait_for_url(re.compile("stance_filter=oppose"))
