@@ -326,3 +326,15 @@ def test_reader_queries_do_not_grow_with_annotations(
         if n in (0, 29):
             with django_assert_max_num_queries(6):
                 assert client.get(reader_url(document)).status_code == 200
+
+
+def test_suggestion_queries_do_not_grow_with_the_codebook(
+    client, cast, django_assert_max_num_queries
+):
+    client.force_login(cast.bob)
+    url = reverse("annotate:suggest-actors", kwargs={"project": cast.project.slug})
+    for round_ in range(2):
+        for n in range(15):
+            make_actor(cast.project, f"Actor {round_}-{n}", aliases=[f"A{round_}{n}"])
+        with django_assert_max_num_queries(5):
+            assert client.get(url, {"actor": "actor"}).status_code == 200

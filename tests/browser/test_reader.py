@@ -72,8 +72,25 @@ def stance(page, name):
     return page.get_by_role("button", name=name, exact=True)
 
 
-def test_an_annotator_tags_a_passage_edits_its_stance_deletes_it_and_undoes(page, sign_in, cast):
-    make_document(cast.project, title="Abe and Putin")
+EMOJI_TEXT = (
+    "安倍晋三首相は🙂「ロシアとの関係改善 🇯🇵🤝🇷🇺 を望んでいる」と述べた。\n"
+    "Naryshkin 👩🏽‍🔬 said: q\u0303uo vadis, Japon? 日本 🎌."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "passage"),
+    [
+        (None, "wants closer ties"),
+        (EMOJI_TEXT, "ロシアとの関係改善 🇯🇵🤝🇷🇺 を望"),
+        (EMOJI_TEXT, "Naryshkin 👩🏽‍🔬 said: q\u0303uo vadis"),
+    ],
+    ids=["plain", "japanese-and-emoji", "combining-accent"],
+)
+def test_an_annotator_tags_a_passage_edits_its_stance_deletes_it_and_undoes(
+    page, sign_in, cast, text, passage
+):
+    make_document(cast.project, title="Abe and Putin", **({"text": text} if text else {}))
     make_actor(cast.project, "Shinzo Abe", aliases=["Abe"])
     make_claim(cast.project, "Closer ties with Russia")
     sign_in("bob")
@@ -81,7 +98,7 @@ def test_an_annotator_tags_a_passage_edits_its_stance_deletes_it_and_undoes(page
     page.get_by_role("link", name="Abe and Putin").click()
     expect(page.locator("#document-text")).to_be_visible()
 
-    drag_select(page, "wants closer ties")
+    drag_select(page, passage)
     actor = page.get_by_label("Actor", exact=True)
     expect(actor).to_be_focused()
     actor.fill("Abe")
@@ -95,7 +112,7 @@ def test_an_annotator_tags_a_passage_edits_its_stance_deletes_it_and_undoes(page
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text("Shinzo Abe")
     annotation = Annotation.objects.get()
-    assert annotation.quote == "wants closer ties"
+    assert annotation.quote == passage
     assert (annotation.actor.name, annotation.claim.label, annotation.stance) == (
         "Shinzo Abe",
         "Closer ties with Russia",
@@ -269,3 +286,21 @@ def test_filtering_by_stance_hides_the_other_highlights(page, sign_in, cast):
     expect(page.locator(f'[data-ids~="{support.pk}"]')).to_have_count(0)
     expect(page.locator(f'[data-ids~="{oppose.pk}"]')).to_have_count(1)
     page.wait_for_url(re.compile("stance_filter=oppose"))
+
+
+def test_a_new_actor_is_offered_and_added_and_an_unknown_one_is_explained(page, sign_in, cast):
+    document = make_document(cast.project, title="New names")
+    sign_in("bob")
+    open_reader(page, document)
+    drag_select(page, "Sergey Naryshkin")
+    page.get_by_label("Actor", exact=True).fill("Sergey Naryshkin")
+    page.get_by_role("button", name="Save annotation").click()
+    expect(page.get_by_text("“Sergey Naryshkin” is not in the codebook")).to_be_visible()
+    assert not Annotation.objects.exists()
+    page.get_by_label("Actor", exact=True).fill("Sergey Naryshki")
+    page.get_by_label("Actor", exact=True).press_sequentially("n")
+    page.get_by_label("Add “Sergey Naryshkin” as an actor").check()
+    page.get_by_role("button", name="Save annotation").click()
+    expect(page.locator("#annotation-list li[data-id]")).to_contain_text("Sergey Naryshkin")
+    annotation = Annotation.objects.get()
+    assert (annotation.quote, annotation.actor.name) == ("Sergey Naryshkin", "Sergey Naryshkin")
