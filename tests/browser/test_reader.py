@@ -185,6 +185,8 @@ def test_a_selection_spilling_out_of_the_text_is_clipped_and_an_empty_one_opens_
     sign_in("bob")
     open_reader(page, document)
     page.locator("#document-text").click()
+    # Let the page finish handling the click before checking that nothing opened.
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 50))")
     expect(page.locator("#annotation-panel")).to_be_hidden()
     page.evaluate(
         """() => {
