@@ -306,3 +306,43 @@ def test_a_new_actor_is_offered_and_added_and_an_unknown_one_is_explained(page, 
     expect(page.locator("#annotation-list li[data-id]")).to_contain_text("Sergey Naryshkin")
     annotation = Annotation.objects.get()
     assert (annotation.quote, annotation.actor.name) == ("Sergey Naryshkin", "Sergey Naryshkin")
+
+
+def test_a_second_editor_is_refused_and_sees_the_current_values(
+    page, sign_in, cast, browser, live_server
+):
+    document = make_document(cast.project, title="Two editors")
+    annotation = make_annotation(document, start=0, end=5, stance="support", created_by=cast.bob)
+    sign_in("bob")
+    open_reader(page, document)
+    page.locator(f'[data-ids~="{annotation.pk}"]').first.click()
+    expect(stance(page, "Support")).to_have_attribute("aria-pressed", "true")
+
+    # Meanwhile alice changes the same annotation in her own browser.
+    other = browser.new_context(base_url=live_server.url)
+    try:
+        alice = other.new_page()
+        alice.goto("/accounts/login/")
+        alice.get_by_label("Username").fill("alice")
+        alice.get_by_label("Password").fill("pass-word-123")
+        alice.get_by_role("button", name="Sign in").click()
+        alice.wait_for_url("**/projects/**")
+        alice.goto(document.get_absolute_url())
+        alice.locator(f'[data-ids~="{annotation.pk}"]').first.click()
+        alice.get_by_role("button", name="Neutral", exact=True).click()
+        alice.get_by_role("button", name="Save annotation").click()
+        expect(alice.locator(f"#entry-{annotation.pk}")).to_contain_text("Neutral")
+    finally:
+        other.close()
+
+    stance(page, "Oppose").click()
+    page.get_by_role("button", name="Save annotation").click()
+    expect(page.get_by_role("alert")).to_contain_text("Someone else changed this annotation")
+    expect(stance(page, "Neutral")).to_have_attribute("aria-pressed", "true")
+    annotation.refresh_from_db()
+    assert annotation.stance == "neutral"
+    stance(page, "Oppose").click()
+    page.get_by_role("button", name="Save annotation").click()
+    expect(page.locator(f"#entry-{annotation.pk}")).to_contain_text("Oppose")
+    annotation.refresh_from_db()
+    assert (annotation.stance, annotation.version) == ("oppose", 3)
