@@ -71,6 +71,12 @@ def fill():
 def main() -> None:
     setup_test_environment()
     settings.DEBUG = False
+    # A database of its own, so that the bench never replaces another test run's.
+    connection.settings_dict["TEST"]["NAME"] = (
+        os.environ.get("TEST_DATABASE_NAME") or "test_reader_bench"
+        if connection.vendor == "postgresql"
+        else None
+    )
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         user, document = fill()
