@@ -4,8 +4,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from annotate.highlights import render_segments
 from annotate.models import Annotation, Stance
-from annotate.views.reader import render_segments
 from tests.factories import make_actor, make_annotation, make_claim, make_document
 
 pytestmark = pytest.mark.django_db
