@@ -8,7 +8,8 @@ class AnnotateConfig(AppConfig):
     def ready(self) -> None:
         from corpus import hooks
 
-        from . import dna, services
+        from . import dna, queries, services
 
         hooks.register_text_lock(services.annotation_text_lock)
         hooks.register_importer(".dna", dna.parse_dna)
+        hooks.register_document_list_annotator(queries.with_annotation_counts)

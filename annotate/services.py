@@ -703,3 +703,54 @@ def empty_trash(*, project: Project, emptied_by: User | None) -> int:
 def codebook_history_of(entry: Actor | Claim) -> Iterable[dict[str, Any]]:
     """An actor's or a claim's history, newest first, in the shape of :func:`history_of`."""
     return history_of(entry)  # type: ignore[arg-type]
+
+
+def save_annotation(
+    *,
+    document: Document,
+    user: User | None,
+    start: int,
+    end: int,
+    annotation: Annotation | None = None,
+    expected_version: int | None = None,
+    quote: str | None = None,
+    actor: Actor | None = None,
+    claim: Claim | None = None,
+    stance: str | None = None,
+    note: str = "",
+    new_actor_name: str = "",
+    new_claim_name: str = "",
+) -> Annotation:
+    """Create (or, given ``annotation``, retag) an annotation as the reader's form sends it.
+
+    A ``new_actor_name`` or ``new_claim_name`` adds that entry to the project's codebook
+    and tags the annotation with it. All or nothing: when the annotation is refused,
+    the new codebook entries are not kept either. An update keeps the passage and
+    honours ``expected_version`` (:class:`StaleVersion`).
+    """
+    with transaction.atomic():
+        if new_actor_name:
+            actor = create_actor(project=document.project, name=new_actor_name, created_by=user)
+        if new_claim_name:
+            claim = create_claim(project=document.project, label=new_claim_name, created_by=user)
+        if annotation is None:
+            return create_annotation(
+                document=document,
+                start=start,
+                end=end,
+                quote=quote,
+                created_by=user,
+                actor=actor,
+                claim=claim,
+                stance=stance or None,
+                note=note,
+            )
+        return update_annotation(
+            annotation=annotation,
+            updated_by=user,
+            expected_version=expected_version,
+            actor=actor,
+            claim=claim,
+            stance=stance or None,
+            note=note,
+        )

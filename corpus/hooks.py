@@ -1,14 +1,17 @@
 """Extension points that apps building on the corpus fill in their AppConfig.ready().
 
-The corpus app knows nothing of annotations; an app that anchors data to a document's
-text registers a *text lock* here, and the corpus refuses to change the text of a
-document while any lock gives a reason.
+The corpus app knows nothing of annotations. An app that anchors data to a document's
+text registers a *text lock*, and the corpus refuses to change the text of a document
+while any lock gives a reason; an app registers *importers* for formats that carry more
+than documents, and *document list annotators* that add its columns to the document list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
 
 if TYPE_CHECKING:
     from .models import Document
@@ -47,3 +50,24 @@ def register_importer(extension: str, importer: Importer) -> None:
 
 def registered_importers() -> dict[str, Importer]:
     return dict(_importers)
+
+
+# Document list annotators: apps add columns (such as annotation counts) to the
+# project's document list in the same query, one function per app.
+
+DocumentListAnnotator = Callable[[QuerySet["Document"]], QuerySet["Document"]]
+
+_document_list_annotators: list[DocumentListAnnotator] = []
+
+
+def register_document_list_annotator(annotator: DocumentListAnnotator) -> None:
+    """Register a function that adds annotations (counts, flags) to a document queryset."""
+    if annotator not in _document_list_annotators:
+        _document_list_annotators.append(annotator)
+
+
+def annotate_document_list(queryset: QuerySet[Document]) -> QuerySet[Document]:
+    """The queryset with every registered app's columns added."""
+    for annotator in _document_list_annotators:
+        queryset = annotator(queryset)
+    return queryset

@@ -1,10 +1,26 @@
+from __future__ import annotations
+
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
+from corpus import hooks
 from corpus.models import Document, Project
+from corpus.search import highlight, search_documents
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+DOCUMENTS_PER_PAGE = 50
 
 
 @never_cache
@@ -19,17 +35,81 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: HtmxHttpRequest) -> HttpResponse:
     projects = Project.objects.visible_to(request.user).order_by("name", "id")
     return render(request, "corpus/project_list.html", {"projects": projects})
 
 
-@login_required
-def project_detail(request: HttpRequest, project: str) -> HttpResponse:
-    project_obj = get_object_or_404(Project.objects.visible_to(request.user), slug=project)
-    documents = Document.objects.filter(project=project_obj).for_list().order_by("title", "id")
-    return render(
-        request,
-        "corpus/project_detail.html",
-        {"project": project_obj, "documents": documents, "role": project_obj.role_of(request.user)},
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(label="Search documents", required=False, max_length=500)
+    source = forms.ChoiceField(label="Source", required=False)
+    published_after = forms.DateField(
+        label="Published from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    published_before = forms.DateField(
+        label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, sources: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        source = self.fields["source"]
+        assert isinstance(source, forms.ChoiceField)
+        source.choices = [("", "All sources"), *((s, s) for s in sources)]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        after, before = cleaned.get("published_after"), cleaned.get("published_before")
+        if after and before and after > before:
+            self.add_error("published_before", "The end of the date range is before its beginning.")
+        return cleaned
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def project_detail(request: HtmxHttpRequest, project: str) -> HttpResponse:
+    """A project's documents: search as you type, filters by source and date, pages."""
+    project_obj = get_object_or_404(Project.objects.visible_to(request.user), slug=project)
+    documents = Document.objects.filter(project=project_obj)
+    sources = list(
+        documents.exclude(source_name="")
+        .order_by("source_name")
+        .values_list("source_name", flat=True)
+        .distinct()
+    )
+    form = DocumentFilterForm(request.GET or None, sources=sources)
+    query = ""
+    listed: QuerySet[Document] = documents.order_by("title", "id")
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if source := form.cleaned_data["source"]:
+            listed = listed.filter(source_name=source)
+        if after := form.cleaned_data["published_after"]:
+            listed = listed.filter(published_at__date__gte=after)
+        if before := form.cleaned_data["published_before"]:
+            listed = listed.filter(published_at__date__lte=before)
+        listed = search_documents(listed, query)
+    elif form.is_bound:
+        listed = listed.none()
+    listed = hooks.annotate_document_list(listed.select_related("project"))
+    # The text stays out of the list's query unless snippets need it.
+    listed = listed.defer("original") if query else listed.defer("text", "original")
+    page = Paginator(listed, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {"document": document, "snippet": highlight(document.text, query) if query else ""}
+        for document in page.object_list
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "project": project_obj,
+        "role": project_obj.role_of(request.user),
+        "form": form,
+        "query": query,
+        "page": page,
+        "rows": rows,
+        "params": params.urlencode(),
+    }
+    template = "corpus/project_detail.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#document-results"
+    return render(request, template, context)

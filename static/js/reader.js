@@ -1,0 +1,369 @@
+// The reader: turns the browser's selection into code-point offsets into the document's
+// text, opens the annotation form next to it, and gives the keyboard its shortcuts.
+//
+// The server renders the text as <span data-s="N"> segments, N being the code point at
+// which the segment starts. Browsers count UTF-16 code units, so an offset inside a
+// segment's text is converted by counting code points from the segment's known start;
+// the text is never searched for.
+(function () {
+  "use strict";
+
+  const reader = document.getElementById("reader");
+  if (!reader) return;
+  const canAnnotate = reader.dataset.canAnnotate === "true";
+  const panel = document.getElementById("annotation-panel");
+  const hereList = document.getElementById("here-list");
+  const pristineForm = canAnnotate ? document.getElementById("annotation-form").cloneNode(true) : null;
+  const STANCES = ["support", "oppose", "neutral"];
+  let current = null; // the id of the annotation the reader is on
+  let returnFocus = null; // where focus goes back to when the form closes
+  let undoTimer = null;
+
+  const textEl = () => document.getElementById("document-text");
+  const formEl = () => document.getElementById("annotation-form");
+  const codePoints = (s) => Array.from(s).length;
+
+  // Offsets -------------------------------------------------------------------------
+
+  function segmentStart(seg) {
+    return Number(seg.dataset.s);
+  }
+
+  function textLength() {
+    return Number(textEl().dataset.length);
+  }
+
+  // The code-point offset of a DOM boundary point inside the text.
+  function pointToOffset(node, offset) {
+    const text = textEl();
+    if (node.nodeType === Node.TEXT_NODE) {
+      const seg = node.parentElement.closest("[data-s]");
+      return segmentStart(seg) + codePoints(node.data.slice(0, offset));
+    }
+    if (node === text) {
+      const child = text.children[offset];
+      return child ? segmentStart(child) : textLength();
+    }
+    const seg = node.closest("[data-s]");
+    if (seg && offset === 0) return segmentStart(seg);
+    if (seg) return segmentStart(seg) + codePoints(seg.textContent);
+    return null;
+  }
+
+  // The passage between two code-point offsets, read from the segments that hold it.
+  function passage(start, end) {
+    const parts = [];
+    for (const seg of textEl().children) {
+      const s = segmentStart(seg);
+      const chars = Array.from(seg.textContent);
+      const e = s + chars.length;
+      if (e <= start) continue;
+      if (s >= end) break;
+      parts.push(chars.slice(Math.max(0, start - s), Math.min(chars.length, end - s)).join(""));
+    }
+    return parts.join("");
+  }
+
+  // The selection as {start, end, quote, rect}, clipped to the text; null when it is
+  // empty or lies wholly outside the text.
+  function selectedPassage() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    const text = textEl();
+    if (!text || !range.intersectsNode(text)) return null;
+    const whole = document.createRange();
+    whole.selectNodeContents(text);
+    let start;
+    let end;
+    if (whole.comparePoint(range.startContainer, range.startOffset) < 0) start = 0;
+    else start = pointToOffset(range.startContainer, range.startOffset);
+    if (whole.comparePoint(range.endContainer, range.endOffset) > 0) end = textLength();
+    else end = pointToOffset(range.endContainer, range.endOffset);
+    if (start === null || end === null || start >= end) return null;
+    return { start: start, end: end, quote: passage(start, end), rect: range.getBoundingClientRect() };
+  }
+
+  // The panel -------------------------------------------------------------------------
+
+  function place(rect) {
+    const width = Math.min(420, window.innerWidth - 16);
+    const left = Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + window.innerWidth - width - 8));
+    panel.style.left = left + "px";
+    panel.style.top = rect.bottom + window.scrollY + 8 + "px";
+  }
+
+  function showPanel(rect) {
+    place(rect);
+    panel.hidden = false;
+  }
+
+  function closePanel() {
+    if (!panel || panel.hidden) return;
+    panel.hidden = true;
+    hereList.hidden = true;
+    const target = returnFocus && document.contains(returnFocus) ? returnFocus : textEl();
+    returnFocus = null;
+    focusElement(target);
+  }
+
+  function focusElement(element) {
+    if (!element) return;
+    if (!element.hasAttribute("tabindex") && !element.matches("a, button, input, select, textarea")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus({ preventScroll: false });
+  }
+
+  function setStance(form, value) {
+    const input = form.querySelector("input[name=stance]");
+    input.value = input.value === value ? "" : value;
+    for (const button of form.querySelectorAll("button[data-stance]")) {
+      button.setAttribute("aria-pressed", String(button.dataset.stance === input.value));
+    }
+  }
+
+  function openNewForm(selected) {
+    const fresh = pristineForm.cloneNode(true);
+    formEl().replaceWith(fresh);
+    htmx.process(fresh);
+    fresh.querySelector("[name=start]").value = selected.start;
+    fresh.querySelector("[name=end]").value = selected.end;
+    fresh.querySelector("[name=quote]").value = selected.quote;
+    fresh.querySelector("#form-quote").textContent = selected.quote;
+    hereList.hidden = true;
+    returnFocus = textEl();
+    showPanel(selected.rect);
+    window.getSelection().removeAllRanges();
+    fresh.querySelector("#ann-actor").focus();
+  }
+
+  function annotationUrl(id) {
+    return reader.dataset.annotationUrl.replace(/0\/$/, id + "/");
+  }
+
+  function segmentsOf(id) {
+    return textEl().querySelectorAll('[data-ids~="' + id + '"]');
+  }
+
+  function entryQuote(id) {
+    const entry = document.getElementById("entry-" + id);
+    return entry ? entry.querySelector(".entry-quote").textContent : "annotation " + id;
+  }
+
+  function showHere(id, ids) {
+    hereList.replaceChildren();
+    if (ids.length < 2) {
+      hereList.hidden = true;
+      return;
+    }
+    const label = document.createElement("p");
+    label.textContent = "Annotations here:";
+    hereList.append(label);
+    for (const other of ids) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "here";
+      button.textContent = entryQuote(other);
+      button.setAttribute("aria-pressed", String(other === id));
+      button.addEventListener("click", () => openEditForm(other, ids));
+      hereList.append(button);
+    }
+    hereList.hidden = false;
+  }
+
+  function openEditForm(id, ids) {
+    const first = segmentsOf(id)[0];
+    if (!first) return;
+    markCurrent(id);
+    returnFocus = first;
+    htmx.ajax("GET", annotationUrl(id), { target: "#annotation-form", swap: "outerHTML" }).then(() => {
+      showHere(id, ids || [id]);
+      showPanel(first.getBoundingClientRect());
+      const actor = document.getElementById("ann-actor");
+      if (actor) actor.focus();
+    });
+  }
+
+  // Moving between annotations ------------------------------------------------------------
+
+  function markCurrent(id) {
+    for (const element of reader.querySelectorAll(".is-current")) element.classList.remove("is-current");
+    current = id;
+    if (id === null) return;
+    for (const seg of segmentsOf(id)) seg.classList.add("is-current");
+    const entry = document.getElementById("entry-" + id);
+    if (entry) {
+      entry.classList.add("is-current");
+      entry.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function goTo(id) {
+    const first = segmentsOf(id)[0];
+    if (!first) {
+      // Hidden by the filters, or gone: keep focus in the text rather than lose it.
+      markCurrent(null);
+      focusElement(textEl());
+      return;
+    }
+    markCurrent(id);
+    first.scrollIntoView({ block: "center" });
+    focusElement(first);
+  }
+
+  function entryIds() {
+    return Array.from(document.querySelectorAll("#annotation-list li[data-id]"), (li) => li.dataset.id);
+  }
+
+  function step(delta) {
+    const ids = entryIds();
+    if (!ids.length) return;
+    const index = ids.indexOf(current);
+    const next = index === -1 ? (delta > 0 ? 0 : ids.length - 1) : Math.min(ids.length - 1, Math.max(0, index + delta));
+    goTo(ids[next]);
+  }
+
+  // Events --------------------------------------------------------------------------------
+
+  document.addEventListener("mouseup", (event) => {
+    if (!canAnnotate || (panel && panel.contains(event.target))) return;
+    // Let the browser settle the selection first.
+    window.setTimeout(() => {
+      const selected = selectedPassage();
+      if (selected) openNewForm(selected);
+    }, 0);
+  });
+
+  reader.addEventListener("click", (event) => {
+    const quoteLink = event.target.closest(".entry-quote");
+    if (quoteLink) {
+      event.preventDefault();
+      goTo(quoteLink.dataset.id);
+      return;
+    }
+    const stanceButton = event.target.closest("#annotation-form button[data-stance]");
+    if (stanceButton) {
+      setStance(formEl(), stanceButton.dataset.stance);
+      return;
+    }
+    if (event.target.closest("#annotation-form [data-action=close]")) {
+      closePanel();
+      return;
+    }
+    const seg = event.target.closest("#document-text .hl");
+    if (seg && window.getSelection().isCollapsed) {
+      const ids = seg.dataset.ids.split(" ");
+      if (canAnnotate) openEditForm(seg.dataset.top, ids);
+      else markCurrent(seg.dataset.top);
+    }
+  });
+
+  const TYPING = "input[type=text], input[type=search], input:not([type]), textarea, select";
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    const inPanel = panel && panel.contains(target);
+    if (event.key === "Escape" && panel && !panel.hidden) {
+      event.preventDefault();
+      closePanel();
+      return;
+    }
+    if (inPanel) {
+      const form = formEl();
+      if (event.key === "Enter" && (target.matches("button[data-stance]") || (target.matches("textarea") && !event.shiftKey))) {
+        event.preventDefault();
+        form.requestSubmit();
+        return;
+      }
+      if (!target.matches(TYPING) && ["1", "2", "3"].includes(event.key)) {
+        event.preventDefault();
+        setStance(form, STANCES[Number(event.key) - 1]);
+      }
+      return;
+    }
+    if (target.matches(TYPING) || target.isContentEditable) return;
+    if (event.key === "a" && canAnnotate) {
+      const selected = selectedPassage();
+      if (selected) {
+        event.preventDefault();
+        openNewForm(selected);
+      }
+    } else if (event.key === "j" || event.key === "k") {
+      event.preventDefault();
+      step(event.key === "j" ? 1 : -1);
+    } else if (event.key === "Enter" && target.matches && target.matches("#document-text .hl")) {
+      event.preventDefault();
+      if (canAnnotate) openEditForm(target.dataset.top, target.dataset.ids.split(" "));
+    }
+  });
+
+  // A link to the reader may name an annotation: #annotation-12.
+  const named = /^#annotation-(\d+)$/.exec(window.location.hash);
+  if (named) goTo(named[1]);
+
+  // Refusals (bad input, a stale version) come back as the form, shown in its place.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const status = event.detail.xhr.status;
+    if ((status === 409 || status === 422) && formEl()) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      event.detail.target = formEl();
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const form = formEl();
+    if (form && event.detail.target === form || (event.detail.elt && event.detail.elt.id === "annotation-form")) {
+      const status = event.detail.xhr.status;
+      if (status === 409 || status === 422) {
+        const alert = document.querySelector("#annotation-form [role=alert], #annotation-form [aria-invalid=true]");
+        if (alert) focusElement(alert);
+      }
+    }
+    if (event.detail.target && event.detail.target.id === "reader-body" && current) {
+      markCurrent(current);
+    }
+  });
+
+  document.body.addEventListener("htmx:responseError", (event) => {
+    if (!panel || panel.hidden) return;
+    const message = document.createElement("p");
+    message.className = "error";
+    message.setAttribute("role", "alert");
+    message.textContent = event.detail.xhr.status === 403
+      ? "You may read this project but not change it."
+      : "The server refused the request (" + event.detail.xhr.status + "). Nothing was changed.";
+    formEl().prepend(message);
+  });
+
+  document.body.addEventListener("annotationSaved", (event) => {
+    if (panel) {
+      panel.hidden = true;
+      hereList.hidden = true;
+    }
+    returnFocus = null;
+    goTo(String(event.detail.id));
+  });
+
+  document.body.addEventListener("annotationTrashed", () => {
+    if (panel) {
+      panel.hidden = true;
+      hereList.hidden = true;
+    }
+    returnFocus = null;
+    current = null;
+    const undo = document.querySelector("#undo-bar button");
+    if (undo) undo.focus();
+    window.clearTimeout(undoTimer);
+    undoTimer = window.setTimeout(() => {
+      const bar = document.getElementById("undo-bar");
+      if (!bar) return;
+      const hadFocus = bar.contains(document.activeElement);
+      bar.hidden = true;
+      bar.replaceChildren();
+      if (hadFocus) focusElement(textEl());
+    }, 10000);
+  });
+})();
