@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import reader
+from .views import analysis, reader
 
 app_name = "annotate"
 
@@ -10,4 +10,11 @@ urlpatterns = [
         reader.reader,
         name="reader",
     ),
+    path("projects/<slug:project>/matrix/", analysis.matrix, name="matrix"),
+    path(
+        "projects/<slug:project>/statements/export/",
+        analysis.statements_export,
+        name="statements-export",
+    ),
+    path("projects/<slug:project>/network/", analysis.network, name="network"),
 ]

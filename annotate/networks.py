@@ -1,0 +1,656 @@
+"""Discourse networks from a project's complete statements, as the Discourse Network
+Analyzer (DNA) defines them, and their export formats.
+
+A statement is an annotation with actor, claim and stance set that is not in the trash.
+Stance is the qualifier, on DNA's integer scale: oppose -1, neutral 0, support +1.
+
+* **affiliation** (two-mode, actor × claim). Qualifier ``ignore`` counts statements,
+  ``subtract`` counts support minus oppose (neutral adds nothing) and ``combine`` codes
+  which stances the actor took: 1 support only, 2 oppose only, 3 both (DNA's codes for
+  an agreement qualifier), plus 4 for neutral (so 5 is support and neutral, and so on).
+  Normalisation ``activity`` divides each row by the actor's number of statements,
+  ``prominence`` each column by the claim's number of statements.
+* **congruence**, **conflict** and **cooccurrence** (one-mode, actor × actor). For each
+  claim and each pair of stances the two actors took on it, the pair adds the product
+  of the two counts, weighted by how close (congruence) or how far apart (conflict) the
+  stances are on the scale: the same stance is fully congruent, support against oppose
+  fully conflicting, neutral against either half of each. ``cooccurrence`` (DNA's
+  ``ignore``) multiplies the two actors' counts on each claim regardless of stance.
+  Normalisation divides each tie by ``average`` activity ((a + b) / 2), by the
+  ``jaccard`` denominator over (claim, stance) cells, or by ``cosine`` (a × b, DNA's
+  formula), where a and b are the two actors' numbers of statements.
+* **duplicates** ``all`` counts every statement; ``document`` counts one statement per
+  document for each actor, claim and (unless the stance is ignored) stance.
+
+Nodes are the actors and claims present in the statements that pass the filters,
+sorted by name as DNA sorts them. The one-mode computation packs each actor's counts
+into one large integer so that a whole row of the matrix is a handful of integer
+multiplications: 100,000 statements over 500 actors and 200 claims take well under a
+second without any numerical library.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from corpus.models import Project
+
+from .models import Actor, Annotation, Claim
+
+KINDS = ("affiliation", "congruence", "conflict", "cooccurrence")
+ONE_MODE_KINDS = ("congruence", "conflict", "cooccurrence")
+QUALIFIERS = ("ignore", "subtract", "combine")
+ONE_MODE_NORMALIZATIONS = ("none", "average", "jaccard", "cosine")
+TWO_MODE_NORMALIZATIONS = ("none", "activity", "prominence")
+NORMALIZATIONS = ("none", "average", "jaccard", "cosine", "activity", "prominence")
+DUPLICATES = ("all", "document")
+FORMATS = ("json", "graphml", "gexf", "csv", "edges.csv")
+
+KIND_LABELS = {
+    "affiliation": "Affiliation (actor × claim)",
+    "congruence": "Congruence (actors agreeing on a claim)",
+    "conflict": "Conflict (actors disagreeing on a claim)",
+    "cooccurrence": "Co-occurrence (actors on the same claim, any stance)",
+}
+QUALIFIER_LABELS = {
+    "ignore": "Count statements",
+    "subtract": "Support minus oppose",
+    "combine": "Combine (1 support, 2 oppose, 3 both, +4 neutral)",
+}
+NORMALIZATION_LABELS = {
+    "none": "None",
+    "average": "Average activity (one-mode)",
+    "jaccard": "Jaccard (one-mode)",
+    "cosine": "Cosine (one-mode)",
+    "activity": "Activity (affiliation)",
+    "prominence": "Prominence (affiliation)",
+}
+DUPLICATE_LABELS = {"all": "Count every statement", "document": "One per document"}
+
+# Stance levels in the order of DNA's integer scale.
+LEVELS = ("oppose", "neutral", "support")
+SCALE = {"oppose": -1, "neutral": 0, "support": 1}
+# Bit codes for the "combine" qualifier: DNA's 1 (positive), 2 (negative), 3 (both).
+COMBINE_BITS = {"support": 1, "oppose": 2, "neutral": 4}
+
+ACTOR_COLOURS = {
+    "person": "#1a56a7",
+    "organisation": "#7b3fa0",
+    "state": "#0f7b6c",
+    "media": "#b35c00",
+    "other": "#5f6368",
+}
+CLAIM_COLOUR = "#c0392b"
+
+
+class NetworkOptionError(ValueError):
+    """An option, or a combination of options, that makes no network."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    kind: str = "affiliation"
+    qualifier: str = "ignore"
+    normalization: str = "none"
+    duplicates: str = "all"
+    start: date | None = None
+    end: date | None = None
+    exclude_actors: tuple[int, ...] = ()
+    exclude_claims: tuple[int, ...] = ()
+    exclude_sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        errors = option_errors(
+            kind=self.kind,
+            qualifier=self.qualifier,
+            normalization=self.normalization,
+            duplicates=self.duplicates,
+            start=self.start,
+            end=self.end,
+        )
+        if errors:
+            raise NetworkOptionError(errors)
+
+    @property
+    def one_mode(self) -> bool:
+        return self.kind in ONE_MODE_KINDS
+
+    @property
+    def ignores_stance(self) -> bool:
+        return self.kind == "cooccurrence" or (
+            self.kind == "affiliation" and self.qualifier == "ignore"
+        )
+
+
+def _choices(values: Iterable[str]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def option_errors(
+    *,
+    kind: str,
+    qualifier: str,
+    normalization: str,
+    duplicates: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[str, str]:
+    """What is wrong with these options, by option name; empty when they make a network.
+
+    The API, the network page and ``NetworkOptions`` share these rules."""
+    errors: dict[str, str] = {}
+    if kind not in KINDS:
+        errors["kind"] = f"'{kind}' is not a network kind; choose one of {_choices(KINDS)}."
+    if qualifier not in QUALIFIERS:
+        errors["qualifier"] = (
+            f"'{qualifier}' is not a qualifier; choose one of {_choices(QUALIFIERS)}."
+        )
+    if duplicates not in DUPLICATES:
+        errors["duplicates"] = (
+            f"'{duplicates}' is not a duplicates setting; choose one of {_choices(DUPLICATES)}."
+        )
+    if kind in ONE_MODE_KINDS:
+        if normalization not in ONE_MODE_NORMALIZATIONS:
+            errors["normalization"] = (
+                f"'{normalization}' does not apply to a {kind} network; choose one of "
+                f"{_choices(ONE_MODE_NORMALIZATIONS)}."
+            )
+        if qualifier != "ignore":
+            errors["qualifier"] = (
+                f"The qualifier applies to affiliation networks only; a {kind} network "
+                "takes 'ignore'."
+            )
+    elif kind == "affiliation":
+        if normalization not in TWO_MODE_NORMALIZATIONS:
+            errors["normalization"] = (
+                f"'{normalization}' does not apply to an affiliation network; choose one of "
+                f"{_choices(TWO_MODE_NORMALIZATIONS)}."
+            )
+        elif qualifier == "combine" and normalization != "none":
+            errors["normalization"] = (
+                "Combined stance codes cannot be normalised; choose 'none' with 'combine'."
+            )
+    if start and end and start > end:
+        errors["end"] = "The end date is before the start date."
+    return errors
+
+
+@dataclass(frozen=True)
+class Node:
+    pk: int
+    label: str
+    mode: str  # "actor" or "claim"
+    kind: str  # the actor's kind, or "claim"
+    colour: str
+    statements: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.mode}-{self.pk}"
+
+
+@dataclass
+class Network:
+    options: NetworkOptions
+    rows: list[Node]
+    columns: list[Node]
+    # Sparse matrix: (row pk, column pk) -> weight; absent means 0.
+    weights: dict[tuple[int, int], float] = field(default_factory=dict)
+    statement_count: int = 0
+
+    @property
+    def one_mode(self) -> bool:
+        return self.options.one_mode
+
+    @property
+    def nodes(self) -> list[Node]:
+        return self.rows if self.one_mode else self.rows + self.columns
+
+    def weight(self, row: int, column: int) -> float:
+        return self.weights.get((row, column), 0)
+
+    def matrix(self) -> list[list[float]]:
+        """The full matrix in row and column order (both triangles for one-mode)."""
+        return [[self.weight(r.pk, c.pk) for c in self.columns] for r in self.rows]
+
+    def edges(self) -> Iterator[tuple[Node, Node, float]]:
+        """Non-zero ties: one per unordered pair in one-mode networks."""
+        if self.one_mode:
+            for i, a in enumerate(self.rows):
+                for b in self.rows[i + 1 :]:
+                    if w := self.weight(a.pk, b.pk):
+                        yield a, b, w
+        else:
+            for a in self.rows:
+                for c in self.columns:
+                    if w := self.weight(a.pk, c.pk):
+                        yield a, c, w
+
+
+def _number(value: float) -> float | int:
+    """Whole weights as integers, as DNA writes them."""
+    if isinstance(value, int):
+        return value
+    return int(value) if float(value).is_integer() else round(value, 10)
+
+
+def _as_datetime(day: date, end_of_day: bool) -> datetime:
+    moment = datetime.combine(day, time.max if end_of_day else time.min)
+    return timezone.make_aware(moment, timezone.get_default_timezone())
+
+
+def statements_for(project: Project, options: NetworkOptions):
+    """The project's live, complete statements that pass the options' filters."""
+    queryset = Annotation.objects.alive().statements().filter(document__project=project)
+    if options.start:
+        queryset = queryset.filter(
+            document__published_at__gte=_as_datetime(options.start, end_of_day=False)
+        )
+    if options.end:
+        queryset = queryset.filter(
+            document__published_at__lte=_as_datetime(options.end, end_of_day=True)
+        )
+    if options.start or options.end:
+        queryset = queryset.filter(document__published_at__isnull=False)
+    if options.exclude_actors:
+        queryset = queryset.exclude(actor_id__in=options.exclude_actors)
+    if options.exclude_claims:
+        queryset = queryset.exclude(claim_id__in=options.exclude_claims)
+    if options.exclude_sources:
+        queryset = queryset.exclude(document__source_name__in=options.exclude_sources)
+    return queryset
+
+
+def _counts(
+    project: Project, options: NetworkOptions, by_stance: bool
+) -> dict[tuple[int, int, str | None], int]:
+    """Statement counts per (actor, claim, stance), aggregated by the database."""
+    keys = ["actor_id", "claim_id", "stance"] if by_stance else ["actor_id", "claim_id"]
+    counter = (
+        Count("document_id", distinct=True) if options.duplicates == "document" else Count("id")
+    )
+    rows = statements_for(project, options).order_by().values_list(*keys).annotate(n=counter)
+    if by_stance:
+        return {(a, c, s): n for a, c, s, n in rows}
+    return {(a, c, None): n for a, c, n in rows}
+
+
+def _nodes(project: Project, counts: dict[tuple[int, int, str | None], int]):
+    actor_totals: dict[int, int] = defaultdict(int)
+    claim_totals: dict[int, int] = defaultdict(int)
+    for (a, c, _), n in counts.items():
+        actor_totals[a] += n
+        claim_totals[c] += n
+    actors = Actor.objects.filter(project=project, pk__in=actor_totals).only(
+        "pk", "name", "kind", "colour"
+    )
+    claims = Claim.objects.filter(project=project, pk__in=claim_totals).only(
+        "pk", "label", "colour"
+    )
+    rows = sorted(
+        (
+            Node(
+                a.pk,
+                a.name,
+                "actor",
+                a.kind,
+                a.colour or ACTOR_COLOURS.get(a.kind, "#5f6368"),
+                actor_totals[a.pk],
+            )
+            for a in actors
+        ),
+        key=lambda node: (node.label, node.pk),
+    )
+    columns = sorted(
+        (
+            Node(c.pk, c.label, "claim", "claim", c.colour or CLAIM_COLOUR, claim_totals[c.pk])
+            for c in claims
+        ),
+        key=lambda node: (node.label, node.pk),
+    )
+    return rows, columns
+
+
+def compute_network(*, project: Project, options: NetworkOptions) -> Network:
+    """The network these options describe, from the project's statements."""
+    counts = _counts(project, options, by_stance=not options.ignores_stance)
+    rows, columns = _nodes(project, counts)
+    network = Network(
+        options=options, rows=rows, columns=columns, statement_count=sum(counts.values())
+    )
+    if options.kind == "affiliation":
+        network.weights = _affiliation(counts, options)
+    else:
+        # Co-occurrence ignores the stance for its ties; its Jaccard denominator counts
+        # (claim, stance) cells as DNA's does, so it needs the counts by stance too.
+        by_stance = counts
+        if options.kind == "cooccurrence" and options.normalization == "jaccard":
+            by_stance = _counts(project, options, by_stance=True)
+        network.columns = rows
+        network.weights = _one_mode(counts, by_stance, [node.pk for node in rows], options)
+    return network
+
+
+def _affiliation(
+    counts: dict[tuple[int, int, str | None], int], options: NetworkOptions
+) -> dict[tuple[int, int], float]:
+    cells: dict[tuple[int, int], float] = defaultdict(int)
+    row_totals: dict[int, int] = defaultdict(int)
+    column_totals: dict[int, int] = defaultdict(int)
+    for (a, c, stance), n in counts.items():
+        row_totals[a] += n
+        column_totals[c] += n
+        if options.qualifier == "ignore":
+            cells[a, c] += n
+        elif options.qualifier == "subtract":
+            cells[a, c] += SCALE[stance or "neutral"] * n
+        else:
+            cells[a, c] = int(cells[a, c]) | COMBINE_BITS[stance or "neutral"]
+    if options.normalization == "activity":
+        cells = {(a, c): w / row_totals[a] for (a, c), w in cells.items()}
+    elif options.normalization == "prominence":
+        cells = {(a, c): w / column_totals[c] for (a, c), w in cells.items()}
+    return {key: _number(w) for key, w in cells.items() if w}
+
+
+def _pack(values: Iterable[tuple[int, int]], width: int) -> int:
+    """Pack (position, value) pairs into one integer with `width` bits per position."""
+    packed = 0
+    for position, value in values:
+        packed += value << (width * position)
+    return packed
+
+
+def _products(
+    left: dict[int, dict[int, int]], right: dict[int, dict[int, int]], actors: list[int]
+) -> dict[tuple[int, int], int]:
+    """All dot products left[i] · right[j] over i ≠ j, for sparse non-negative vectors.
+
+    Each right-hand vector is one field of a large integer per vector position, so that
+    a row of products is a sum of integer-times-large-integer multiplications, done in C.
+    """
+    n = len(actors)
+    if n < 2:
+        return {}
+    index = {pk: i for i, pk in enumerate(actors)}
+    left_max = max((sum(v.values()) for v in left.values()), default=0)
+    right_max = max((sum(v.values()) for v in right.values()), default=0)
+    # Whole bytes per field, so that a row unpacks by slicing its bytes.
+    step = ((left_max * right_max).bit_length() + 1 + 7) // 8
+    width = step * 8
+    # columns[cell] = the right-hand values of every actor in that cell, packed by actor.
+    columns: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pk, vector in right.items():
+        for cell, value in vector.items():
+            columns[cell].append((index[pk], value))
+    packed = {cell: _pack(values, width) for cell, values in columns.items()}
+    products: dict[tuple[int, int], int] = {}
+    for pk, vector in left.items():
+        row = 0
+        for cell, value in vector.items():
+            if cell in packed:
+                row += value * packed[cell]
+        if not row:
+            continue
+        raw = row.to_bytes(step * n, "little")
+        for j, other in enumerate(actors):
+            if other != pk and (weight := int.from_bytes(raw[j * step : (j + 1) * step], "little")):
+                products[pk, other] = weight
+    return products
+
+
+def _one_mode(
+    counts: dict[tuple[int, int, str | None], int],
+    by_stance: dict[tuple[int, int, str | None], int],
+    actors: list[int],
+    options: NetworkOptions,
+) -> dict[tuple[int, int], float]:
+    claims = sorted({c for (_, c, _) in counts})
+    claim_index = {c: i for i, c in enumerate(claims)}
+    totals: dict[int, int] = defaultdict(int)
+    for (a, _, _), n in counts.items():
+        totals[a] += n
+
+    # Vectors over cells; with stances, cell = claim * 3 + level (oppose, neutral, support).
+    def cell(claim: int, stance: str | None) -> int:
+        return claim_index[claim] * 3 + LEVELS.index(stance) if stance else claim_index[claim]
+
+    left: dict[int, dict[int, int]] = defaultdict(dict)
+    right: dict[int, dict[int, int]] = defaultdict(dict)
+    if options.kind == "cooccurrence":
+        per_claim: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for (a, c, _), n in counts.items():
+            per_claim[a][claim_index[c]] += n
+        left = right = {a: dict(v) for a, v in per_claim.items()}
+        scale = 1
+    else:
+        # Twice the weights keep the half-weights of neutral stances whole:
+        # congruence 2 for the same stance, 1 for neutral against either, 0 otherwise;
+        # conflict 2 for support against oppose, 1 for neutral against either.
+        proximity = {
+            "congruence": lambda x, y: 2 - abs(SCALE[x] - SCALE[y]),
+            "conflict": lambda x, y: abs(SCALE[x] - SCALE[y]),
+        }[options.kind]
+        for (a, c, stance), n in counts.items():
+            assert stance is not None
+            left[a][cell(c, stance)] = n
+            for other in LEVELS:
+                if weight := proximity(stance, other):
+                    key = cell(c, other)
+                    right[a][key] = right[a].get(key, 0) + weight * n
+        scale = 2
+    raw = _products(left, right, actors)
+
+    norm: dict[tuple[int, int], float] = {}
+    if options.normalization == "average":
+        norm = {pair: (totals[pair[0]] + totals[pair[1]]) / 2 for pair in raw}
+    elif options.normalization == "cosine":
+        norm = {pair: totals[pair[0]] * totals[pair[1]] for pair in raw}
+    elif options.normalization == "jaccard":
+        # DNA's denominator over (claim, stance) cells: what i said where j said nothing,
+        # what j said where i said nothing, and the products where both spoke.
+        cells: dict[int, dict[int, int]] = defaultdict(dict)
+        present: dict[int, dict[int, int]] = defaultdict(dict)
+        cell_totals: dict[int, int] = defaultdict(int)
+        for (a, c, stance), n in by_stance.items():
+            key = cell(c, stance or "neutral")
+            cells[a][key] = n
+            present[a][key] = 1
+            cell_totals[a] += n
+        both = _products(cells, cells, actors)
+        overlap = _products(cells, present, actors)  # i's statements where j spoke
+        for i, j in raw:
+            m10 = cell_totals[i] - overlap.get((i, j), 0)
+            m01 = cell_totals[j] - overlap.get((j, i), 0)
+            norm[i, j] = m10 + m01 + both.get((i, j), 0)
+    weights: dict[tuple[int, int], float] = {}
+    for pair, value in raw.items():
+        weight: float = value / scale if scale != 1 else value
+        if norm:
+            weight = weight / norm[pair] if norm[pair] else 0
+        if weight:
+            weights[pair] = _number(weight)
+    return weights
+
+
+# Export formats -----------------------------------------------------------------------
+
+
+def as_json(network: Network) -> dict[str, Any]:
+    nodes = [
+        {
+            "id": node.id,
+            "label": node.label,
+            "mode": node.mode,
+            "pk": node.pk,
+            "kind": node.kind,
+            "colour": node.colour,
+            "statements": node.statements,
+        }
+        for node in network.nodes
+    ]
+    edges = [{"source": a.id, "target": b.id, "weight": _number(w)} for a, b, w in network.edges()]
+    return {
+        "kind": network.options.kind,
+        "one_mode": network.one_mode,
+        "statements": network.statement_count,
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def _graph(network: Network):
+    import networkx as nx
+
+    graph = nx.Graph()
+    for node in network.nodes:
+        graph.add_node(
+            node.id,
+            label=node.label,
+            kind=node.kind,
+            type=node.mode,
+            colour=node.colour,
+            statements=node.statements,
+        )
+    for a, b, w in network.edges():
+        graph.add_edge(a.id, b.id, weight=float(w))
+    return graph
+
+
+def as_graphml(network: Network) -> str:
+    """GraphML with node attributes label, kind, type and colour, and edge weights."""
+    import networkx as nx
+
+    return "\n".join(nx.generate_graphml(_graph(network), named_key_ids=True)) + "\n"
+
+
+def as_gexf(network: Network) -> str:
+    import networkx as nx
+
+    graph = _graph(network)
+    for node in network.nodes:
+        r, g, b = (int(node.colour[i : i + 2], 16) for i in (1, 3, 5))
+        graph.nodes[node.id]["viz"] = {"color": {"r": r, "g": g, "b": b, "a": 1.0}}
+    buffer = io.BytesIO()
+    nx.write_gexf(graph, buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def _csv(rows: Iterable[Iterable[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def as_matrix_csv(network: Network) -> str:
+    """The full matrix with labelled rows and columns, as DNA writes it."""
+    header = [""] + [column.label for column in network.columns]
+    body = (
+        [row.label] + [_number(w) for w in weights]
+        for row, weights in zip(network.rows, network.matrix(), strict=True)
+    )
+    return _csv([header, *body])
+
+
+def as_edges_csv(network: Network) -> str:
+    rows = [["source", "target", "weight", "source_id", "target_id"]]
+    rows += [[a.label, b.label, _number(w), a.id, b.id] for a, b, w in network.edges()]
+    return _csv(rows)
+
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "graphml": "application/graphml+xml; charset=utf-8",
+    "gexf": "application/gexf+xml; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "edges.csv": "text/csv; charset=utf-8",
+}
+WRITERS = {
+    "graphml": as_graphml,
+    "gexf": as_gexf,
+    "csv": as_matrix_csv,
+    "edges.csv": as_edges_csv,
+}
+
+
+def filename(project: Project, network: Network, file_format: str) -> str:
+    extension = {"json": "json", "graphml": "graphml", "gexf": "gexf", "csv": "csv"}
+    suffix = "edges.csv" if file_format == "edges.csv" else extension[file_format]
+    return f"{project.slug}-{network.options.kind}.{suffix}"
+
+
+# A small drawing of the network -------------------------------------------------------
+
+DRAWING_MAX_NODES = 120
+
+
+def drawing(network: Network, size: int = 560) -> dict[str, Any]:
+    """Positions for an SVG drawing: one-mode on a circle, two-mode in two columns.
+
+    Deterministic, so the same network always looks the same."""
+    nodes = network.nodes
+    if not nodes or len(nodes) > DRAWING_MAX_NODES:
+        return {"nodes": [], "edges": [], "size": size, "too_many": len(nodes) > 0}
+    centre, radius = size / 2, size / 2 - 90
+    positions: dict[str, tuple[float, float]] = {}
+    if network.one_mode:
+        for i, node in enumerate(nodes):
+            angle = 2 * math.pi * i / len(nodes) - math.pi / 2
+            positions[node.id] = (
+                centre + radius * math.cos(angle),
+                centre + radius * math.sin(angle),
+            )
+    else:
+        for column, group in ((size * 0.3, network.rows), (size * 0.7, network.columns)):
+            step = (size - 40) / max(len(group), 1)
+            for i, node in enumerate(group):
+                positions[node.id] = (column, 20 + step * (i + 0.5))
+    strongest = max((abs(w) for _, _, w in network.edges()), default=1) or 1
+    edges = [
+        {
+            "x1": round(positions[a.id][0], 1),
+            "y1": round(positions[a.id][1], 1),
+            "x2": round(positions[b.id][0], 1),
+            "y2": round(positions[b.id][1], 1),
+            "width": round(0.5 + 3.5 * abs(w) / strongest, 2),
+            "negative": w < 0,
+            "title": f"{a.label} – {b.label}: {_number(w)}",
+        }
+        for a, b, w in network.edges()
+    ]
+    drawn = []
+    for node in nodes:
+        x, y = positions[node.id]
+        left = (
+            network.one_mode and x < centre - 1 or (not network.one_mode and node.mode == "actor")
+        )
+        drawn.append(
+            {
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "label": node.label,
+                "short": node.label if len(node.label) <= 32 else node.label[:31] + "…",
+                "mode": node.mode,
+                "kind": node.kind,
+                "colour": node.colour,
+                "anchor": "end" if left else "start",
+                "dx": -9 if left else 9,
+                "statements": node.statements,
+            }
+        )
+    return {"nodes": drawn, "edges": edges, "size": size, "too_many": False}
