@@ -148,7 +148,7 @@ def _repeatable(name: str, kind: OpenApiTypes, description: str) -> OpenApiParam
     )
 
 
-@extend_schema(
+NETWORK_SCHEMA = extend_schema(
     operation_id="project_network",
     summary="A project's discourse network",
     description=(
@@ -186,12 +186,15 @@ def _repeatable(name: str, kind: OpenApiTypes, description: str) -> OpenApiParam
         404: ERROR,
     },
 )
+
+
 class ProjectNetworkView(APIView):
     # Token first, so that an anonymous caller is told 401 with how to authenticate.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     content_negotiation_class = JsonOnly
 
+    @NETWORK_SCHEMA
     def get(self, request: Request, pk: int) -> Response | HttpResponse:
         project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
         parameters = NetworkParametersSerializer(data=request.query_params)

@@ -535,7 +535,9 @@ def as_graphml(network: Network) -> str:
     """GraphML with node attributes label, kind, type and colour, and edge weights."""
     import networkx as nx
 
-    return "\n".join(nx.generate_graphml(_graph(network), named_key_ids=True)) + "\n"
+    buffer = io.BytesIO()
+    nx.write_graphml(_graph(network), buffer, encoding="utf-8", named_key_ids=True)
+    return buffer.getvalue().decode("utf-8")
 
 
 def as_gexf(network: Network) -> str:
