@@ -31,7 +31,7 @@ def coded(cast):
     statement = make_annotation(
         document,
         start=start,
-        end=start + 30,
+        end=len(TEXT),
         actor=naryshkin,
         claim=claim,
         stance="oppose",
