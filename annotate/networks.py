@@ -34,10 +34,13 @@ from __future__ import annotations
 import csv
 import io
 import math
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count
@@ -208,8 +211,8 @@ class Network:
     options: NetworkOptions
     rows: list[Node]
     columns: list[Node]
-    # Sparse matrix: (row pk, column pk) -> weight; absent means 0.
-    weights: dict[tuple[int, int], float] = field(default_factory=dict)
+    # The dense matrix in row and column order; one-mode networks fill both triangles.
+    values: list[list[float]] = field(default_factory=list)
     statement_count: int = 0
 
     @property
@@ -221,24 +224,30 @@ class Network:
         return self.rows if self.one_mode else self.rows + self.columns
 
     def weight(self, row: int, column: int) -> float:
-        return self.weights.get((row, column), 0)
+        """The tie from one node to another, by primary key; 0 where there is none."""
+        rows, columns = self._index
+        if row not in rows or column not in columns:
+            return 0
+        return self.values[rows[row]][columns[column]]
+
+    @cached_property
+    def _index(self) -> tuple[dict[int, int], dict[int, int]]:
+        return (
+            {node.pk: i for i, node in enumerate(self.rows)},
+            {node.pk: j for j, node in enumerate(self.columns)},
+        )
 
     def matrix(self) -> list[list[float]]:
         """The full matrix in row and column order (both triangles for one-mode)."""
-        return [[self.weight(r.pk, c.pk) for c in self.columns] for r in self.rows]
+        return self.values
 
     def edges(self) -> Iterator[tuple[Node, Node, float]]:
         """Non-zero ties: one per unordered pair in one-mode networks."""
-        if self.one_mode:
-            for i, a in enumerate(self.rows):
-                for b in self.rows[i + 1 :]:
-                    if w := self.weight(a.pk, b.pk):
-                        yield a, b, w
-        else:
-            for a in self.rows:
-                for c in self.columns:
-                    if w := self.weight(a.pk, c.pk):
-                        yield a, c, w
+        for i, (node, row) in enumerate(zip(self.rows, self.values, strict=True)):
+            first = i + 1 if self.one_mode else 0
+            for j in range(first, len(row)):
+                if weight := row[j]:
+                    yield node, self.columns[j], weight
 
 
 def _number(value: float) -> float | int:
@@ -333,7 +342,7 @@ def compute_network(*, project: Project, options: NetworkOptions) -> Network:
         options=options, rows=rows, columns=columns, statement_count=sum(counts.values())
     )
     if options.kind == "affiliation":
-        network.weights = _affiliation(counts, options)
+        network.values = _affiliation(counts, rows, columns, options)
     else:
         # Co-occurrence ignores the stance for its ties; its Jaccard denominator counts
         # (claim, stance) cells as DNA's does, so it needs the counts by stance too.
@@ -341,76 +350,89 @@ def compute_network(*, project: Project, options: NetworkOptions) -> Network:
         if options.kind == "cooccurrence" and options.normalization == "jaccard":
             by_stance = _counts(project, options, by_stance=True)
         network.columns = rows
-        network.weights = _one_mode(counts, by_stance, [node.pk for node in rows], options)
+        network.values = _one_mode(counts, by_stance, [node.pk for node in rows], options)
     return network
 
 
 def _affiliation(
-    counts: dict[tuple[int, int, str | None], int], options: NetworkOptions
-) -> dict[tuple[int, int], float]:
-    cells: dict[tuple[int, int], float] = defaultdict(int)
-    row_totals: dict[int, int] = defaultdict(int)
-    column_totals: dict[int, int] = defaultdict(int)
+    counts: dict[tuple[int, int, str | None], int],
+    rows: list[Node],
+    columns: list[Node],
+    options: NetworkOptions,
+) -> list[list[float]]:
+    row_index = {node.pk: i for i, node in enumerate(rows)}
+    column_index = {node.pk: j for j, node in enumerate(columns)}
+    values: list[list[float]] = [[0] * len(columns) for _ in rows]
     for (a, c, stance), n in counts.items():
-        row_totals[a] += n
-        column_totals[c] += n
+        i, j = row_index[a], column_index[c]
         if options.qualifier == "ignore":
-            cells[a, c] += n
+            values[i][j] += n
         elif options.qualifier == "subtract":
-            cells[a, c] += SCALE[stance or "neutral"] * n
+            values[i][j] += SCALE[stance or "neutral"] * n
         else:
-            cells[a, c] = int(cells[a, c]) | COMBINE_BITS[stance or "neutral"]
+            values[i][j] = int(values[i][j]) | COMBINE_BITS[stance or "neutral"]
     if options.normalization == "activity":
-        cells = {(a, c): w / row_totals[a] for (a, c), w in cells.items()}
+        for i, node in enumerate(rows):
+            values[i] = [w / node.statements for w in values[i]]
     elif options.normalization == "prominence":
-        cells = {(a, c): w / column_totals[c] for (a, c), w in cells.items()}
-    return {key: _number(w) for key, w in cells.items() if w}
+        totals = [node.statements for node in columns]
+        values = [[w / total for w, total in zip(row, totals, strict=True)] for row in values]
+    return values
 
 
-def _pack(values: Iterable[tuple[int, int]], width: int) -> int:
-    """Pack (position, value) pairs into one integer with `width` bits per position."""
-    packed = 0
-    for position, value in values:
-        packed += value << (width * position)
-    return packed
+# Field widths, in bytes, that unpack in C: array typecode by width.
+_TYPECODES = {size: code for code in ("I", "L", "Q") if (size := array(code).itemsize) in (4, 8)}
 
 
 def _products(
     left: dict[int, dict[int, int]], right: dict[int, dict[int, int]], actors: list[int]
-) -> dict[tuple[int, int], int]:
-    """All dot products left[i] · right[j] over i ≠ j, for sparse non-negative vectors.
+) -> list[list[int]]:
+    """The matrix of dot products left[i] · right[j] over sparse non-negative vectors,
+    with a zero diagonal.
 
     Each right-hand vector is one field of a large integer per vector position, so that
     a row of products is a sum of integer-times-large-integer multiplications, done in C.
     """
     n = len(actors)
-    if n < 2:
-        return {}
     index = {pk: i for i, pk in enumerate(actors)}
     left_max = max((sum(v.values()) for v in left.values()), default=0)
     right_max = max((sum(v.values()) for v in right.values()), default=0)
-    # Whole bytes per field, so that a row unpacks by slicing its bytes.
-    step = ((left_max * right_max).bit_length() + 1 + 7) // 8
-    width = step * 8
-    # columns[cell] = the right-hand values of every actor in that cell, packed by actor.
-    columns: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    # No field can exceed this bound, so no product spills into its neighbour; the
+    # narrower the fields, the smaller the integers and the faster the sums.
+    bound = (left_max * right_max).bit_length() + 1
+    step = next((size for size in sorted(_TYPECODES) if 8 * size >= bound), (bound + 7) // 8)
+    # Lay every cell's right-hand values out as bytes, then read each as one integer.
+    layouts: dict[int, bytearray] = {}
     for pk, vector in right.items():
+        offset = step * index[pk]
         for cell, value in vector.items():
-            columns[cell].append((index[pk], value))
-    packed = {cell: _pack(values, width) for cell, values in columns.items()}
-    products: dict[tuple[int, int], int] = {}
+            if (layout := layouts.get(cell)) is None:
+                layout = layouts[cell] = bytearray(step * n)
+            layout[offset : offset + step] = value.to_bytes(step, "little")
+    columns = {cell: int.from_bytes(layout, "little") for cell, layout in layouts.items()}
+    matrix = [[0] * n for _ in range(n)]
     for pk, vector in left.items():
-        row = 0
+        i = index[pk]
+        # Most counts are small: add the columns of each count together, multiply once.
+        by_value: dict[int, list[int]] = defaultdict(list)
         for cell, value in vector.items():
-            if cell in packed:
-                row += value * packed[cell]
+            if (packed := columns.get(cell)) is not None:
+                by_value[value].append(packed)
+        row = sum(value * sum(packed) for value, packed in by_value.items())
         if not row:
             continue
         raw = row.to_bytes(step * n, "little")
-        for j, other in enumerate(actors):
-            if other != pk and (weight := int.from_bytes(raw[j * step : (j + 1) * step], "little")):
-                products[pk, other] = weight
-    return products
+        if step in _TYPECODES:
+            fields = array(_TYPECODES[step])
+            fields.frombytes(raw)
+            if sys.byteorder == "big":
+                fields.byteswap()
+            values = fields.tolist()
+        else:
+            values = [int.from_bytes(raw[j * step : (j + 1) * step], "little") for j in range(n)]
+        values[i] = 0
+        matrix[i] = values
+    return matrix
 
 
 def _one_mode(
@@ -418,16 +440,19 @@ def _one_mode(
     by_stance: dict[tuple[int, int, str | None], int],
     actors: list[int],
     options: NetworkOptions,
-) -> dict[tuple[int, int], float]:
+) -> list[list[float]]:
     claims = sorted({c for (_, c, _) in counts})
     claim_index = {c: i for i, c in enumerate(claims)}
-    totals: dict[int, int] = defaultdict(int)
+    actor_index = {a: i for i, a in enumerate(actors)}
+    totals = [0] * len(actors)
     for (a, _, _), n in counts.items():
-        totals[a] += n
+        totals[actor_index[a]] += n
 
     # Vectors over cells; with stances, cell = claim * 3 + level (oppose, neutral, support).
+    level = {stance: k for k, stance in enumerate(LEVELS)}
+
     def cell(claim: int, stance: str | None) -> int:
-        return claim_index[claim] * 3 + LEVELS.index(stance) if stance else claim_index[claim]
+        return claim_index[claim] * 3 + level[stance] if stance else claim_index[claim]
 
     left: dict[int, dict[int, int]] = defaultdict(dict)
     right: dict[int, dict[int, int]] = defaultdict(dict)
@@ -436,55 +461,57 @@ def _one_mode(
         for (a, c, _), n in counts.items():
             per_claim[a][claim_index[c]] += n
         left = right = {a: dict(v) for a, v in per_claim.items()}
-        scale = 1
     else:
         # Twice the weights keep the half-weights of neutral stances whole:
         # congruence 2 for the same stance, 1 for neutral against either, 0 otherwise;
         # conflict 2 for support against oppose, 1 for neutral against either.
-        proximity = {
-            "congruence": lambda x, y: 2 - abs(SCALE[x] - SCALE[y]),
-            "conflict": lambda x, y: abs(SCALE[x] - SCALE[y]),
-        }[options.kind]
+        def proximity(x: str, y: str) -> int:
+            distance = abs(SCALE[x] - SCALE[y])
+            return 2 - distance if options.kind == "congruence" else distance
+
+        partners = {x: [(level[y], w) for y in LEVELS if (w := proximity(x, y))] for x in LEVELS}
         for (a, c, stance), n in counts.items():
             assert stance is not None
-            left[a][cell(c, stance)] = n
-            for other in LEVELS:
-                if weight := proximity(stance, other):
-                    key = cell(c, other)
-                    right[a][key] = right[a].get(key, 0) + weight * n
-        scale = 2
-    raw = _products(left, right, actors)
+            base = claim_index[c] * 3
+            left[a][base + level[stance]] = n
+            vector = right[a]
+            for k, w in partners[stance]:
+                vector[base + k] = vector.get(base + k, 0) + w * n
+    values: list[list[float]] = list(_products(left, right, actors))
+    if options.kind != "cooccurrence":
+        values = [[v / 2 for v in row] for row in values]
 
-    norm: dict[tuple[int, int], float] = {}
-    if options.normalization == "average":
-        norm = {pair: (totals[pair[0]] + totals[pair[1]]) / 2 for pair in raw}
-    elif options.normalization == "cosine":
-        norm = {pair: totals[pair[0]] * totals[pair[1]] for pair in raw}
+    if options.normalization in ("average", "cosine"):
+        average = options.normalization == "average"
+        for i, row in enumerate(values):
+            t = totals[i]
+            values[i] = [
+                (v / ((t + u) / 2) if average else v / (t * u)) if v else 0
+                for v, u in zip(row, totals, strict=True)
+            ]
     elif options.normalization == "jaccard":
         # DNA's denominator over (claim, stance) cells: what i said where j said nothing,
         # what j said where i said nothing, and the products where both spoke.
         cells: dict[int, dict[int, int]] = defaultdict(dict)
         present: dict[int, dict[int, int]] = defaultdict(dict)
-        cell_totals: dict[int, int] = defaultdict(int)
+        cell_totals = [0] * len(actors)
         for (a, c, stance), n in by_stance.items():
             key = cell(c, stance or "neutral")
             cells[a][key] = n
             present[a][key] = 1
-            cell_totals[a] += n
+            cell_totals[actor_index[a]] += n
         both = _products(cells, cells, actors)
         overlap = _products(cells, present, actors)  # i's statements where j spoke
-        for i, j in raw:
-            m10 = cell_totals[i] - overlap.get((i, j), 0)
-            m01 = cell_totals[j] - overlap.get((j, i), 0)
-            norm[i, j] = m10 + m01 + both.get((i, j), 0)
-    weights: dict[tuple[int, int], float] = {}
-    for pair, value in raw.items():
-        weight: float = value / scale if scale != 1 else value
-        if norm:
-            weight = weight / norm[pair] if norm[pair] else 0
-        if weight:
-            weights[pair] = _number(weight)
-    return weights
+        overlap_t = list(zip(*overlap, strict=True))  # j's statements where i spoke
+        for i, row in enumerate(values):
+            t = cell_totals[i]
+            values[i] = [
+                v / (t - o + u - p + b) if v else 0
+                for v, u, o, p, b in zip(
+                    row, cell_totals, overlap[i], overlap_t[i], both[i], strict=True
+                )
+            ]
+    return values
 
 
 # Export formats -----------------------------------------------------------------------
