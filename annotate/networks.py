@@ -477,7 +477,7 @@ def _one_mode(
             vector = right[a]
             for k, w in partners[stance]:
                 vector[base + k] = vector.get(base + k, 0) + w * n
-    values: list[list[float]] = list(_products(left, right, actors))
+    values: list[list[float]] = [list(row) for row in _products(left, right, actors)]
     if options.kind != "cooccurrence":
         values = [[v / 2 for v in row] for row in values]
 
@@ -597,7 +597,7 @@ def as_matrix_csv(network: Network) -> str:
 
 
 def as_edges_csv(network: Network) -> str:
-    rows = [["source", "target", "weight", "source_id", "target_id"]]
+    rows: list[list[Any]] = [["source", "target", "weight", "source_id", "target_id"]]
     rows += [[a.label, b.label, _number(w), a.id, b.id] for a, b, w in network.edges()]
     return _csv(rows)
 

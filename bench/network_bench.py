@@ -22,12 +22,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from corpus.models import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH_DATABASE = "stancemap_bench_network"
 
-CASES = [
+CASES: list[dict[str, Any]] = [
     {"kind": "affiliation"},
     {"kind": "affiliation", "qualifier": "subtract", "normalization": "activity"},
     {"kind": "congruence"},
@@ -38,7 +42,7 @@ CASES = [
 ]
 
 
-def generate(statements: int, actors: int, claims: int, documents: int) -> object:
+def generate(statements: int, actors: int, claims: int, documents: int) -> Project:
     from datetime import UTC, datetime, timedelta
 
     from django.contrib.auth import get_user_model

@@ -5,22 +5,29 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
 from annotate import networks
 from annotate.models import Actor, Annotation, Claim
 from annotate.statements import csv_lines, statement_rows
 from corpus.models import Document, Project
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
 
 SORTS = [("activity", "Most statements first"), ("name", "Name")]
 
@@ -62,18 +69,21 @@ class StatementFilterForm(forms.Form):
             .values_list("source_name", flat=True)
             .distinct()
         )
-        self.fields["source"].choices = [("", "Any source")] + [(s, s) for s in sources]
-        self.fields["annotator"].queryset = (
+        cast(forms.ChoiceField, self.fields["source"]).choices = [("", "Any source")] + [
+            (s, s) for s in sources
+        ]
+        cast(forms.ModelChoiceField, self.fields["annotator"]).queryset = (
             get_user_model().objects.filter(memberships__project=project).order_by("username")
         )
-        self.fields["category"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = (
             Claim.objects.filter(project=project, children__isnull=False)
             .distinct()
             .order_by("label")
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The end date is before the start date.")
         return data
@@ -151,10 +161,10 @@ def stance_matrix(statements: QuerySet[Annotation], project: Project, sort: str)
     rows = {a.pk: Line(a) for a in Actor.objects.filter(project=project, pk__in=actor_ids)}
     columns = {c.pk: Line(c) for c in Claim.objects.filter(project=project, pk__in=claim_ids)}
     for (a, c), cell in cells.items():
-        for line in (rows[a].totals, columns[c].totals):
-            line.support += cell.support
-            line.oppose += cell.oppose
-            line.neutral += cell.neutral
+        for sums in (rows[a].totals, columns[c].totals):
+            sums.support += cell.support
+            sums.oppose += cell.oppose
+            sums.neutral += cell.neutral
 
     def order(line: Line) -> tuple:
         return (
@@ -185,7 +195,7 @@ def stance_matrix(statements: QuerySet[Annotation], project: Project, sort: str)
 
 @login_required
 @vary_on_headers("HX-Request")
-def matrix(request: HttpRequest, project: str) -> HttpResponse:
+def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
     project_obj = _project(request, project)
     form = StatementFilterForm(request.GET, project=project_obj)
     context: dict[str, Any] = {"project": project_obj, "section": "matrix", "form": form}
@@ -221,14 +231,16 @@ def matrix(request: HttpRequest, project: str) -> HttpResponse:
 
 
 @login_required
-def statements_export(request: HttpRequest, project: str) -> HttpResponse:
+def statements_export(request: HttpRequest, project: str) -> HttpResponseBase:
     """The statement table as CSV (`?format=csv`) or Excel-ready CSV (`?format=excel`),
     with the stance matrix's filters."""
     project_obj = _project(request, project)
     file_format = request.GET.get("format", "csv")
     form = StatementFilterForm(request.GET, project=project_obj)
     if file_format not in ("csv", "excel") or not form.is_valid():
-        errors = dict(form.errors) if form.errors else {}
+        errors: dict[str, list[str]] = {
+            key: [str(message) for message in messages] for key, messages in form.errors.items()
+        }
         if file_format not in ("csv", "excel"):
             errors["format"] = [f"'{file_format}' is not a format; choose csv or excel."]
         lines = [f"{key}: {' '.join(messages)}" for key, messages in errors.items()]
@@ -272,8 +284,12 @@ class NetworkForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["exclude_actor"].queryset = Actor.objects.filter(project=project)
-        self.fields["exclude_claim"].queryset = Claim.objects.filter(project=project)
+        cast(forms.ModelChoiceField, self.fields["exclude_actor"]).queryset = Actor.objects.filter(
+            project=project
+        )
+        cast(forms.ModelChoiceField, self.fields["exclude_claim"]).queryset = Claim.objects.filter(
+            project=project
+        )
         sources = (
             Document.objects.filter(project=project)
             .exclude(source_name="")
@@ -281,10 +297,11 @@ class NetworkForm(forms.Form):
             .values_list("source_name", flat=True)
             .distinct()
         )
-        self.fields["exclude_source"].choices = [(s, s) for s in sources]
+        cast(forms.ChoiceField, self.fields["exclude_source"]).choices = [(s, s) for s in sources]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["qualifier"] = data.get("qualifier") or "ignore"
         data["normalization"] = data.get("normalization") or "none"
         data["duplicates"] = data.get("duplicates") or "all"

@@ -65,10 +65,8 @@ def test_viewer_sees_each_actors_support_and_opposition_per_claim(client, cast, 
         'aria-label="Shinzo Abe on Japan should deepen ties with Russia: 2 support, 0 oppose"'
         in html
     )
-    assert (
-        'aria-label="Sergey Naryshkin on Japan should maintain sanctions on Russia: 0 support, 2 oppose"'
-        in html
-    )
+    naryshkin = "Sergey Naryshkin on Japan should maintain sanctions on Russia: 0 support, 2 oppose"
+    assert f'aria-label="{naryshkin}"' in html
     assert (
         "Sergey Naryshkin on Japan should deepen ties with Russia: 0 support, 0 oppose, 1 neutral"
         in html
