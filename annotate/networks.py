@@ -250,7 +250,7 @@ class Network:
                     yield node, self.columns[j], weight
 
 
-def _number(value: float) -> float | int:
+def plain_number(value: float) -> float | int:
     """Whole weights as integers, as DNA writes them."""
     if isinstance(value, int):
         return value
@@ -530,7 +530,9 @@ def as_json(network: Network) -> dict[str, Any]:
         }
         for node in network.nodes
     ]
-    edges = [{"source": a.id, "target": b.id, "weight": _number(w)} for a, b, w in network.edges()]
+    edges = [
+        {"source": a.id, "target": b.id, "weight": plain_number(w)} for a, b, w in network.edges()
+    ]
     return {
         "kind": network.options.kind,
         "one_mode": network.one_mode,
@@ -590,7 +592,7 @@ def as_matrix_csv(network: Network) -> str:
     """The full matrix with labelled rows and columns, as DNA writes it."""
     header = [""] + [column.label for column in network.columns]
     body = (
-        [row.label] + [_number(w) for w in weights]
+        [row.label] + [plain_number(w) for w in weights]
         for row, weights in zip(network.rows, network.matrix(), strict=True)
     )
     return _csv([header, *body])
@@ -598,7 +600,7 @@ def as_matrix_csv(network: Network) -> str:
 
 def as_edges_csv(network: Network) -> str:
     rows: list[list[Any]] = [["source", "target", "weight", "source_id", "target_id"]]
-    rows += [[a.label, b.label, _number(w), a.id, b.id] for a, b, w in network.edges()]
+    rows += [[a.label, b.label, plain_number(w), a.id, b.id] for a, b, w in network.edges()]
     return _csv(rows)
 
 
@@ -634,7 +636,9 @@ def drawing(network: Network, size: int = 560) -> dict[str, Any]:
     Deterministic, so the same network always looks the same."""
     nodes = network.nodes
     if not nodes or len(nodes) > DRAWING_MAX_NODES:
-        return {"nodes": [], "edges": [], "size": size, "too_many": len(nodes) > 0}
+        return {"nodes": [], "edges": [], "width": size, "height": size, "too_many": bool(nodes)}
+    # Two-mode drawings are wider: claim labels run long.
+    width = size if network.one_mode else size + 240
     centre, radius = size / 2, size / 2 - 90
     positions: dict[str, tuple[float, float]] = {}
     if network.one_mode:
@@ -645,7 +649,7 @@ def drawing(network: Network, size: int = 560) -> dict[str, Any]:
                 centre + radius * math.sin(angle),
             )
     else:
-        for column, group in ((size * 0.3, network.rows), (size * 0.7, network.columns)):
+        for column, group in ((200, network.rows), (width - 300, network.columns)):
             step = (size - 40) / max(len(group), 1)
             for i, node in enumerate(group):
                 positions[node.id] = (column, 20 + step * (i + 0.5))
@@ -658,7 +662,7 @@ def drawing(network: Network, size: int = 560) -> dict[str, Any]:
             "y2": round(positions[b.id][1], 1),
             "width": round(0.5 + 3.5 * abs(w) / strongest, 2),
             "negative": w < 0,
-            "title": f"{a.label} – {b.label}: {_number(w)}",
+            "title": f"{a.label} – {b.label}: {plain_number(w)}",
         }
         for a, b, w in network.edges()
     ]
@@ -682,4 +686,4 @@ def drawing(network: Network, size: int = 560) -> dict[str, Any]:
                 "statements": node.statements,
             }
         )
-    return {"nodes": drawn, "edges": edges, "size": size, "too_many": False}
+    return {"nodes": drawn, "edges": edges, "width": width, "height": size, "too_many": False}

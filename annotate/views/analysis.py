@@ -356,7 +356,10 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
     context.update(
         network=result,
         drawing=networks.drawing(result),
-        edges=sorted(result.edges(), key=lambda e: -abs(e[2]))[:25],
+        edges=[
+            (a, b, networks.plain_number(w))
+            for a, b, w in sorted(result.edges(), key=lambda e: -abs(e[2]))[:25]
+        ],
         downloads=downloads,
     )
     return render(request, "annotate/network.html", context)
