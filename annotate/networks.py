@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import sys
 from array import array
 from collections import defaultdict
@@ -298,6 +299,11 @@ def _counts(
     return {(a, c, None): n for a, c, n in rows}
 
 
+def _colour(value: str) -> str:
+    """A #rrggbb colour, or "" for anything else."""
+    return value.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", value or "") else ""
+
+
 def _nodes(project: Project, counts: dict[tuple[int, int, str | None], int]):
     actor_totals: dict[int, int] = defaultdict(int)
     claim_totals: dict[int, int] = defaultdict(int)
@@ -317,7 +323,7 @@ def _nodes(project: Project, counts: dict[tuple[int, int, str | None], int]):
                 a.name,
                 "actor",
                 a.kind,
-                a.colour or ACTOR_COLOURS.get(a.kind, "#5f6368"),
+                _colour(a.colour) or ACTOR_COLOURS.get(a.kind, "#5f6368"),
                 actor_totals[a.pk],
             )
             for a in actors
@@ -326,7 +332,14 @@ def _nodes(project: Project, counts: dict[tuple[int, int, str | None], int]):
     )
     columns = sorted(
         (
-            Node(c.pk, c.label, "claim", "claim", c.colour or CLAIM_COLOUR, claim_totals[c.pk])
+            Node(
+                c.pk,
+                c.label,
+                "claim",
+                "claim",
+                _colour(c.colour) or CLAIM_COLOUR,
+                claim_totals[c.pk],
+            )
             for c in claims
         ),
         key=lambda node: (node.label, node.pk),
