@@ -124,15 +124,13 @@ class Cell:
         if not self.total:
             return ""
         score = (self.support - self.oppose) / self.total
-        bucket = -2 if score <= -0.6 else -1 if score < -0.2 else 0 if score <= 0.2 else 1
-        bucket = 2 if score >= 0.6 else bucket
-        return {
-            -2: "tone-oppose-2",
-            -1: "tone-oppose-1",
-            0: "tone-mixed",
-            1: "tone-support-1",
-            2: "tone-support-2",
-        }[bucket]
+        if score <= -0.6:
+            return "tone-oppose-2"
+        if score < -0.2:
+            return "tone-oppose-1"
+        if score <= 0.2:
+            return "tone-mixed"
+        return "tone-support-1" if score < 0.6 else "tone-support-2"
 
 
 @dataclass
