@@ -311,3 +311,82 @@ def test_drawing_places_every_node_and_tie(data):
     picture = drawing(net(data, kind="conflict"))
     assert len(picture["nodes"]) == 3 and len(picture["edges"]) == 3
     assert picture == drawing(net(data, kind="conflict"))
+
+
+def dna_one_mode(counts, actors, kind, normalization):
+    """DNA's Exporter.computeOneModeMatrix, written out loop by loop, for comparison."""
+    from annotate.networks import LEVELS, SCALE
+
+    claims = sorted({c for (_, c, _) in counts})
+    array = {(a, c, q): counts.get((a, c, q), 0) for a in actors for c in claims for q in LEVELS}
+    total = {a: sum(array[a, c, q] for c in claims for q in LEVELS) for a in actors}
+    result = {}
+    for i in actors:
+        for j in actors:
+            if i == j:
+                continue
+            value = 0.0
+            for c in claims:
+                if kind == "cooccurrence":
+                    value += sum(array[i, c, q] for q in LEVELS) * sum(
+                        array[j, c, q] for q in LEVELS
+                    )
+                    continue
+                for q1 in LEVELS:
+                    for q2 in LEVELS:
+                        distance = abs(SCALE[q1] - SCALE[q2]) / 2
+                        weight = 1 - distance if kind == "congruence" else distance
+                        value += array[i, c, q1] * array[j, c, q2] * weight
+            norm = 1.0
+            if normalization == "average":
+                norm = (total[i] + total[j]) / 2
+            elif normalization == "cosine":
+                norm = total[i] * total[j]
+            elif normalization == "jaccard":
+                m10 = m01 = m11 = 0
+                for c in claims:
+                    for q in LEVELS:
+                        a, b = array[i, c, q], array[j, c, q]
+                        m10 += a if b == 0 else 0
+                        m01 += b if a == 0 else 0
+                        m11 += a * b if a and b else 0
+                norm = m10 + m01 + m11
+            result[i, j] = value / norm if norm else 0
+    return result
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("kind", ["congruence", "conflict", "cooccurrence"])
+def test_one_mode_networks_match_dnas_loops_on_random_data(seed, kind):
+    import random
+
+    from annotate.networks import LEVELS, _one_mode
+
+    rng = random.Random(seed)
+    actors = list(range(1, 9))
+    # Large counts on some seeds force the wider packed fields.
+    high = [3, 40, 5000, 2_000_000_000, 3, 7][seed]
+    counts = {}
+    for _ in range(40):
+        key = (rng.choice(actors), rng.randint(1, 5), rng.choice(LEVELS))
+        counts[key] = counts.get(key, 0) + rng.randint(1, high)
+    present = sorted({a for (a, _, _) in counts})
+    for normalization in ("none", "average", "jaccard", "cosine"):
+        options = NetworkOptions(kind=kind, normalization=normalization)
+        if kind == "cooccurrence":
+            merged = {}
+            for (a, c, _), n in counts.items():
+                merged[a, c, None] = merged.get((a, c, None), 0) + n
+            values = _one_mode(merged, counts, present, options)
+        else:
+            values = _one_mode(counts, counts, present, options)
+        expected = dna_one_mode(counts, present, kind, normalization)
+        for i, a in enumerate(present):
+            assert values[i][i] == 0
+            for j, b in enumerate(present):
+                if a != b:
+                    assert values[i][j] == pytest.approx(expected[a, b], rel=1e-12), (
+                        normalization,
+                        a,
+                        b,
+                    )
