@@ -102,14 +102,16 @@ def run(args: argparse.Namespace) -> None:
     from django.db import connection
 
     from annotate.networks import NetworkOptions, compute_network
+    from corpus.models import Project
 
     call_command("migrate", verbosity=0)
     began = time.perf_counter()
-    project = generate(args.statements, args.actors, args.claims, args.documents)
+    existing = Project.objects.filter(slug="bench").first()
+    project = existing or generate(args.statements, args.actors, args.claims, args.documents)
     print(
         f"{connection.vendor}: {args.statements:,} statements, {args.actors} actors, "
-        f"{args.claims} claims, {args.documents} documents generated in "
-        f"{time.perf_counter() - began:.1f} s"
+        f"{args.claims} claims, {args.documents} documents "
+        f"{'reused' if existing else 'generated'} in {time.perf_counter() - began:.1f} s"
     )
     worst = 0.0
     for case in CASES:
@@ -138,6 +140,9 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=200)
     parser.add_argument("--documents", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the PostgreSQL database and reuse it next time"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not args.postgres:
@@ -150,8 +155,13 @@ def main() -> None:
 
     server = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
+        ).fetchone()
+        if exists and not args.keep:
+            admin.execute(f"DROP DATABASE {BENCH_DATABASE}")
+        if not exists or not args.keep:
+            admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
     try:
         os.environ["DATABASE_URL"] = server.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
         run(args)
@@ -159,8 +169,9 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+        if not args.keep:
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
 
 
 if __name__ == "__main__":
