@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any, cast
@@ -28,6 +29,11 @@ from corpus.models import Document, Project
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
+
+# A page shows at most this many of the most active actors and claims; filters or the
+# statement table reach the rest.
+MAX_ROWS = 150
+MAX_COLUMNS = 60
 
 SORTS = [("activity", "Most statements first"), ("name", "Name")]
 
@@ -171,10 +177,15 @@ def stance_matrix(statements: QuerySet[Annotation], project: Project, sort: str)
             else (line.name.casefold(), 0)
         )
 
-    ordered_rows = sorted(rows.values(), key=order)
-    ordered_columns = sorted(columns.values(), key=order)
+    def most_active(lines: Iterable[Line], limit: int) -> list[Line]:
+        ranked = sorted(lines, key=lambda line: (-line.totals.total, line.name.casefold()))
+        return sorted(ranked[:limit], key=order)
+
+    ordered_rows = most_active(rows.values(), MAX_ROWS)
+    ordered_columns = most_active(columns.values(), MAX_COLUMNS)
+    hidden = (len(rows) - len(ordered_rows), len(columns) - len(ordered_columns))
     grand = Cell()
-    for line in ordered_rows:
+    for line in rows.values():
         grand.support += line.totals.support
         grand.oppose += line.totals.oppose
         grand.neutral += line.totals.neutral
@@ -188,7 +199,7 @@ def stance_matrix(statements: QuerySet[Annotation], project: Project, sort: str)
         )
         for row in ordered_rows
     ]
-    return table, ordered_columns, grand
+    return table, ordered_columns, grand, hidden
 
 
 @login_required
@@ -221,10 +232,12 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
         }
         if request.htmx:
             return render(request, "annotate/matrix.html#cell-statements", context)
-    table, columns, grand = stance_matrix(
+    table, columns, grand, hidden = stance_matrix(
         statements, project_obj, form.cleaned_data.get("sort") or "activity"
     )
-    context.update(table=table, columns=columns, grand=grand)
+    context.update(
+        table=table, columns=columns, grand=grand, hidden_rows=hidden[0], hidden_columns=hidden[1]
+    )
     return render(request, "annotate/matrix.html", context)
 
 

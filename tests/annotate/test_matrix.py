@@ -202,3 +202,20 @@ def test_query_count_holds_as_the_matrix_grows(client, cast, coded, django_asser
     params = {"actor": coded["abe"].pk, "claim": coded["ties"].pk}
     with django_assert_max_num_queries(12):
         client.get(url(cast.project, **params), headers={"HX-Request": "true"})
+
+
+def test_a_large_codebook_shows_the_most_active_entries_and_says_so(
+    client, cast, coded, monkeypatch
+):
+    from annotate.views import analysis
+
+    monkeypatch.setattr(analysis, "MAX_ROWS", 1)
+    monkeypatch.setattr(analysis, "MAX_COLUMNS", 1)
+    client.force_login(cast.alice)
+    response = client.get(url(cast.project, sort="name"))
+    assert [row.name for row, _ in response.context["table"]] == ["Sergey Naryshkin"]
+    assert [c.name for c in response.context["columns"]] == ["Japan should deepen ties with Russia"]
+    html = response.content.decode()
+    assert "1 more actor" in html and "1 more claim" in html
+    grand = response.context["grand"]
+    assert (grand.support, grand.oppose, grand.neutral) == (2, 2, 1)  # totals count everything
