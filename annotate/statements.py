@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import Annotation
 
@@ -33,31 +34,35 @@ COLUMNS = [
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+FIELDS = [
+    "pk",
+    "actor__name",
+    "actor__kind",
+    "actor__affiliation__name",
+    "claim__label",
+    "claim__parent__label",
+    "stance",
+    "quote",
+    "document_id",
+    "document__title",
+    "document__source_name",
+    "document__published_at",
+    "created_by__username",
+    "start",
+    "end",
+]
+_DATE = FIELDS.index("document__published_at")
+
+
 def statement_rows(statements: QuerySet[Annotation]) -> Iterator[list[Any]]:
-    """Rows of the statement table, read from the database in chunks."""
-    queryset = statements.select_related(
-        "actor", "actor__affiliation", "claim", "claim__parent", "document", "created_by"
-    ).order_by("document__published_at", "document_id", "start", "id")
-    for statement in queryset.iterator(chunk_size=2000):
-        assert statement.actor is not None and statement.claim is not None
-        document = statement.document
-        yield [
-            statement.pk,
-            statement.actor.name,
-            statement.actor.kind,
-            statement.actor.affiliation.name if statement.actor.affiliation else "",
-            statement.claim.label,
-            statement.claim.parent.label if statement.claim.parent else "",
-            statement.stance,
-            statement.quote,
-            document.pk,
-            document.title,
-            document.source_name,
-            document.published_at.date().isoformat() if document.published_at else "",
-            statement.created_by.get_username() if statement.created_by else "",
-            statement.start,
-            statement.end,
-        ]
+    """Rows of the statement table, read from the database in chunks as plain values
+    (no model instances), so a hundred thousand rows stream quickly."""
+    queryset = statements.order_by("document__published_at", "document_id", "start", "id")
+    for values in queryset.values_list(*FIELDS).iterator(chunk_size=2000):
+        row = ["" if value is None else value for value in values]
+        published = values[_DATE]
+        row[_DATE] = timezone.localtime(published).date().isoformat() if published else ""
+        yield row
 
 
 class _Echo:

@@ -32,8 +32,8 @@ class HtmxHttpRequest(HttpRequest):
 
 # A page shows at most this many of the most active actors and claims; filters or the
 # statement table reach the rest.
-MAX_ROWS = 150
-MAX_COLUMNS = 60
+MAX_ROWS = 100
+MAX_COLUMNS = 40
 
 SORTS = [("activity", "Most statements first"), ("name", "Name")]
 
