@@ -133,6 +133,29 @@ class NetworkOptions:
     def one_mode(self) -> bool:
         return self.kind in ONE_MODE_KINDS
 
+    def as_query(self) -> dict[str, Any]:
+        """These options as the API's query parameters (defaults left out)."""
+        query: dict[str, Any] = {"kind": self.kind}
+        for name, default in (
+            ("qualifier", "ignore"),
+            ("normalization", "none"),
+            ("duplicates", "all"),
+        ):
+            if (value := getattr(self, name)) != default:
+                query[name] = value
+        if self.start:
+            query["start"] = self.start.isoformat()
+        if self.end:
+            query["end"] = self.end.isoformat()
+        for name, values in (
+            ("exclude_actor", self.exclude_actors),
+            ("exclude_claim", self.exclude_claims),
+            ("exclude_source", self.exclude_sources),
+        ):
+            if values:
+                query[name] = list(values)
+        return query
+
     @property
     def ignores_stance(self) -> bool:
         return self.kind == "cooccurrence" or (

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -314,6 +315,10 @@ class NetworkForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         data["qualifier"] = data.get("qualifier") or "ignore"
+        if data.get("kind") in networks.ONE_MODE_KINDS:
+            # The qualifier field only concerns affiliation networks; switching the
+            # kind on the page must not leave a stale choice that refuses the network.
+            data["qualifier"] = "ignore"
         data["normalization"] = data.get("normalization") or "none"
         data["duplicates"] = data.get("duplicates") or "all"
         if "kind" in data:
@@ -350,7 +355,8 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
     context: dict[str, Any] = {"project": project_obj, "section": "network", "form": form}
     if not form.is_valid():
         return render(request, "annotate/network.html", context, status=400)
-    result = networks.compute_network(project=project_obj, options=form.options())
+    options = form.options()
+    result = networks.compute_network(project=project_obj, options=options)
     base = reverse("api-project-network", kwargs={"pk": project_obj.pk})
     downloads = []
     for file_format, label in (
@@ -360,10 +366,8 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
         ("edges.csv", "CSV edge list"),
         ("json", "JSON"),
     ):
-        params = request.GET.copy()
-        params.setdefault("kind", "congruence")
-        params["format"] = file_format
-        downloads.append((label, f"{base}?{params.urlencode()}"))
+        query = urlencode({**options.as_query(), "format": file_format}, doseq=True)
+        downloads.append((label, f"{base}?{query}"))
     context.update(
         network=result,
         drawing=networks.drawing(result),

@@ -81,3 +81,12 @@ def test_query_count_holds_as_the_network_grows(client, cast, coded, django_asse
         )
     with django_assert_max_num_queries(12):
         assert len(page(client, cast.project, kind="congruence").context["network"].rows) == 17
+
+
+def test_switching_to_a_one_mode_network_forgets_the_affiliation_qualifier(client, cast, coded):
+    client.force_login(cast.alice)
+    response = page(client, cast.project, kind="conflict", qualifier="subtract")
+    assert response.status_code == 200
+    csv_link = dict(response.context["downloads"])["CSV matrix"]
+    assert "qualifier" not in csv_link
+    assert client.get(csv_link).status_code == 200
