@@ -108,6 +108,9 @@ def run(args: argparse.Namespace) -> None:
     began = time.perf_counter()
     existing = Project.objects.filter(slug="bench").first()
     project = existing or generate(args.statements, args.actors, args.claims, args.documents)
+    with connection.cursor() as cursor:
+        # Fresh tables have no planner statistics until autovacuum comes round.
+        cursor.execute("ANALYZE")
     print(
         f"{connection.vendor}: {args.statements:,} statements, {args.actors} actors, "
         f"{args.claims} claims, {args.documents} documents "
