@@ -51,3 +51,16 @@ def test_the_demo_matrix_shows_who_stands_where_and_links_statements_to_passages
         re.compile(rf"/documents/{statement.document_id}/#annotation-{statement.pk}$")
     )
     expect(page.get_by_role("heading", level=1)).to_have_text(statement.document.title)
+
+
+def test_the_network_page_draws_the_chosen_network_and_offers_its_downloads(page, sign_in, demo):
+    sign_in("demo", "demo")
+    page.goto("/projects/japan-russia-relations/network/")
+    page.get_by_label("Network", exact=True).select_option("conflict")
+    page.get_by_role("button", name="Compute network").click()
+    expect(page.get_by_role("img", name="Drawing of the conflict network")).to_be_visible()
+    graphml = page.get_by_role("link", name="GraphML (Gephi, visone)")
+    expect(graphml).to_have_attribute("href", re.compile(r"kind=conflict.*format=graphml"))
+    with page.expect_download() as download:
+        graphml.click()
+    assert download.value.suggested_filename == "japan-russia-relations-conflict.graphml"
