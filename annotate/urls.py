@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import codebook, reader, trash
+from .views import analysis, codebook, reader, trash
 
 app_name = "annotate"
 
@@ -77,4 +77,11 @@ urlpatterns = [
     ),
     path("projects/<slug:project>/suggest/actors/", reader.suggest_actors, name="suggest-actors"),
     path("projects/<slug:project>/suggest/claims/", reader.suggest_claims, name="suggest-claims"),
+    path("projects/<slug:project>/matrix/", analysis.matrix, name="matrix"),
+    path(
+        "projects/<slug:project>/statements/export/",
+        analysis.statements_export,
+        name="statements-export",
+    ),
+    path("projects/<slug:project>/network/", analysis.network, name="network"),
 ]

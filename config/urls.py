@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from annotate.api_network import ProjectNetworkView
 from corpus.api_import import DocumentImportView
 from corpus.views.projects import health
 
@@ -17,6 +18,11 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path(
+        "api/projects/<int:pk>/network/",
+        ProjectNetworkView.as_view(),
+        name="api-project-network",
+    ),
     path("", include("corpus.urls")),
     path("", include("annotate.urls")),
 ]

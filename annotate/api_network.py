@@ -1,0 +1,212 @@
+"""GET /api/projects/<id>/network/: a project's discourse network as JSON or as a file
+for network tools (GraphML, GEXF, a CSV matrix or an edge list)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from corpus.models import Project
+
+from . import networks
+
+
+def _choice_field(
+    choices: tuple[str, ...], default: str, help_text: str
+) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=choices,
+        default=default,
+        help_text=help_text,
+        error_messages={
+            "invalid_choice": f"'{{input}}' is not allowed; choose one of {', '.join(choices)}."
+        },
+    )
+
+
+class NetworkParametersSerializer(serializers.Serializer):
+    kind = _choice_field(networks.KINDS, "affiliation", "Which network to compute.")
+    qualifier = _choice_field(
+        networks.QUALIFIERS,
+        "ignore",
+        "How stances aggregate in an affiliation network (one-mode networks take 'ignore').",
+    )
+    normalization = _choice_field(
+        networks.NORMALIZATIONS,
+        "none",
+        "One-mode: none, average, jaccard, cosine. Affiliation: none, activity, prominence.",
+    )
+    duplicates = _choice_field(
+        networks.DUPLICATES, "all", "Count every statement, or one per document."
+    )
+    start = serializers.DateField(
+        required=False, help_text="Only documents published on or after this day."
+    )
+    end = serializers.DateField(
+        required=False, help_text="Only documents published on or before this day."
+    )
+    exclude_actor = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+    exclude_claim = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+    exclude_source = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list
+    )
+    format = _choice_field(networks.FORMATS, "json", "The response's format.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors = networks.option_errors(
+            kind=attrs["kind"],
+            qualifier=attrs["qualifier"],
+            normalization=attrs["normalization"],
+            duplicates=attrs["duplicates"],
+            start=attrs.get("start"),
+            end=attrs.get("end"),
+        )
+        if errors:
+            raise serializers.ValidationError({key: [message] for key, message in errors.items()})
+        return attrs
+
+    def options(self) -> networks.NetworkOptions:
+        data = self.validated_data
+        return networks.NetworkOptions(
+            kind=data["kind"],
+            qualifier=data["qualifier"],
+            normalization=data["normalization"],
+            duplicates=data["duplicates"],
+            start=data.get("start"),
+            end=data.get("end"),
+            exclude_actors=tuple(data["exclude_actor"]),
+            exclude_claims=tuple(data["exclude_claim"]),
+            exclude_sources=tuple(data["exclude_source"]),
+        )
+
+
+class JsonOnly(DefaultContentNegotiation):
+    """`format` names the file to produce, not a renderer: answers that are not files
+    (the JSON network, errors) are always JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+NetworkJson = inline_serializer(
+    "Network",
+    {
+        "kind": serializers.CharField(),
+        "one_mode": serializers.BooleanField(),
+        "statements": serializers.IntegerField(help_text="Statements counted."),
+        "nodes": inline_serializer(
+            "NetworkNode",
+            {
+                "id": serializers.CharField(help_text="'actor-<pk>' or 'claim-<pk>'."),
+                "label": serializers.CharField(),
+                "mode": serializers.ChoiceField(choices=["actor", "claim"]),
+                "pk": serializers.IntegerField(),
+                "kind": serializers.CharField(help_text="The actor's kind, or 'claim'."),
+                "colour": serializers.CharField(),
+                "statements": serializers.IntegerField(),
+            },
+            many=True,
+        ),
+        "edges": inline_serializer(
+            "NetworkEdge",
+            {
+                "source": serializers.CharField(),
+                "target": serializers.CharField(),
+                "weight": serializers.FloatField(),
+            },
+            many=True,
+        ),
+    },
+)
+
+ERROR = inline_serializer("NetworkError", {"detail": serializers.CharField()})
+
+
+def _repeatable(name: str, kind: OpenApiTypes, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name,
+        {"type": "array", "items": {"type": "integer" if kind == OpenApiTypes.INT else "string"}},
+        OpenApiParameter.QUERY,
+        description=description,
+        explode=True,
+        required=False,
+    )
+
+
+NETWORK_SCHEMA = extend_schema(
+    operation_id="project_network",
+    summary="A project's discourse network",
+    description=(
+        "Computed from the project's complete, live statements as the Discourse Network "
+        "Analyzer defines them. JSON lists nodes and edges (one edge per unordered pair in "
+        "one-mode networks); the other formats are files for network tools."
+    ),
+    parameters=[
+        OpenApiParameter("kind", str, enum=list(networks.KINDS), description="Network kind."),
+        OpenApiParameter(
+            "qualifier", str, enum=list(networks.QUALIFIERS), description="Affiliation only."
+        ),
+        OpenApiParameter(
+            "normalization",
+            str,
+            enum=list(networks.NORMALIZATIONS),
+            description="One-mode: none, average, jaccard, cosine; affiliation: none, "
+            "activity, prominence.",
+        ),
+        OpenApiParameter("duplicates", str, enum=list(networks.DUPLICATES)),
+        OpenApiParameter("start", OpenApiTypes.DATE, description="Published on or after."),
+        OpenApiParameter("end", OpenApiTypes.DATE, description="Published on or before."),
+        _repeatable("exclude_actor", OpenApiTypes.INT, "Actor id to leave out; repeatable."),
+        _repeatable("exclude_claim", OpenApiTypes.INT, "Claim id to leave out; repeatable."),
+        _repeatable("exclude_source", OpenApiTypes.STR, "Source to leave out; repeatable."),
+        OpenApiParameter("format", str, enum=list(networks.FORMATS), description="Output."),
+    ],
+    responses={
+        (200, "application/json"): NetworkJson,
+        (200, "application/graphml+xml"): OpenApiTypes.STR,
+        (200, "application/gexf+xml"): OpenApiTypes.STR,
+        (200, "text/csv"): OpenApiTypes.STR,
+        400: OpenApiTypes.OBJECT,
+        401: ERROR,
+        404: ERROR,
+    },
+)
+
+
+class ProjectNetworkView(APIView):
+    # Token first, so that an anonymous caller is told 401 with how to authenticate.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    content_negotiation_class = JsonOnly
+
+    @NETWORK_SCHEMA
+    def get(self, request: Request, pk: int) -> Response | HttpResponse:
+        project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+        parameters = NetworkParametersSerializer(data=request.query_params)
+        parameters.is_valid(raise_exception=True)
+        network = networks.compute_network(project=project, options=parameters.options())
+        file_format = parameters.validated_data["format"]
+        if file_format == "json":
+            return Response(networks.as_json(network))
+        response = HttpResponse(
+            networks.WRITERS[file_format](network),
+            content_type=networks.CONTENT_TYPES[file_format],
+        )
+        name = networks.filename(project, network, file_format)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
