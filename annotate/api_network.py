@@ -68,31 +68,13 @@ class NetworkParametersSerializer(serializers.Serializer):
     format = _choice_field(networks.FORMATS, "json", "The response's format.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        errors = networks.option_errors(
-            kind=attrs["kind"],
-            qualifier=attrs["qualifier"],
-            normalization=attrs["normalization"],
-            duplicates=attrs["duplicates"],
-            start=attrs.get("start"),
-            end=attrs.get("end"),
-        )
+        errors = networks.option_errors(**networks.checked_options(attrs))
         if errors:
             raise serializers.ValidationError({key: [message] for key, message in errors.items()})
         return attrs
 
     def options(self) -> networks.NetworkOptions:
-        data = self.validated_data
-        return networks.NetworkOptions(
-            kind=data["kind"],
-            qualifier=data["qualifier"],
-            normalization=data["normalization"],
-            duplicates=data["duplicates"],
-            start=data.get("start"),
-            end=data.get("end"),
-            exclude_actors=tuple(data["exclude_actor"]),
-            exclude_claims=tuple(data["exclude_claim"]),
-            exclude_sources=tuple(data["exclude_source"]),
-        )
+        return networks.NetworkOptions.from_cleaned(self.validated_data)
 
 
 class JsonOnly(DefaultContentNegotiation):

@@ -38,7 +38,7 @@ import re
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
@@ -129,6 +129,21 @@ class NetworkOptions:
         if errors:
             raise NetworkOptionError(errors)
 
+    @classmethod
+    def from_cleaned(cls, data: Mapping[str, Any]) -> NetworkOptions:
+        """Options from a validated form's or serializer's data, where excluded actors and
+        claims may be ids or model instances."""
+
+        def ids(values: Any) -> tuple[Any, ...]:
+            return tuple(getattr(value, "pk", value) for value in values or ())
+
+        return cls(
+            **{name: value for name, value in checked_options(data).items() if value is not None},
+            exclude_actors=ids(data.get("exclude_actor")),
+            exclude_claims=ids(data.get("exclude_claim")),
+            exclude_sources=tuple(data.get("exclude_source") or ()),
+        )
+
     @property
     def one_mode(self) -> bool:
         return self.kind in ONE_MODE_KINDS
@@ -165,6 +180,15 @@ class NetworkOptions:
 
 def _choices(values: Iterable[str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
+
+
+#: The options whose combinations option_errors() checks.
+CHECKED_OPTIONS = ("kind", "qualifier", "normalization", "duplicates", "start", "end")
+
+
+def checked_options(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The options option_errors() checks, taken from a form's or serializer's data."""
+    return {name: data.get(name) for name in CHECKED_OPTIONS}
 
 
 def option_errors(

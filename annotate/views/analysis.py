@@ -322,30 +322,12 @@ class NetworkForm(forms.Form):
         data["normalization"] = data.get("normalization") or "none"
         data["duplicates"] = data.get("duplicates") or "all"
         if "kind" in data:
-            for key, message in networks.option_errors(
-                kind=data["kind"],
-                qualifier=data["qualifier"],
-                normalization=data["normalization"],
-                duplicates=data["duplicates"],
-                start=data.get("start"),
-                end=data.get("end"),
-            ).items():
+            for key, message in networks.option_errors(**networks.checked_options(data)).items():
                 self.add_error(key, message)
         return data
 
     def options(self) -> networks.NetworkOptions:
-        data = self.cleaned_data
-        return networks.NetworkOptions(
-            kind=data["kind"],
-            qualifier=data["qualifier"],
-            normalization=data["normalization"],
-            duplicates=data["duplicates"],
-            start=data.get("start"),
-            end=data.get("end"),
-            exclude_actors=tuple(a.pk for a in data["exclude_actor"]),
-            exclude_claims=tuple(c.pk for c in data["exclude_claim"]),
-            exclude_sources=tuple(data["exclude_source"]),
-        )
+        return networks.NetworkOptions.from_cleaned(self.cleaned_data)
 
 
 @login_required
