@@ -109,10 +109,9 @@ class AnnotationForm(forms.Form):
             else:
                 self.new_claim_name = name
             return None
-        noun = "an actor" if field == "actor" else "a claim"
         raise ValidationError(
             f"“{name}” is not in the codebook. Pick one of the suggestions, "
-            f"or tick “Add “{name}” as {noun}” to create it."
+            f"or tick “Add “{name}” to the codebook” to create it."
         )
 
     def clean_actor(self) -> Actor | None:

@@ -299,7 +299,7 @@ def test_suggestions_include_aliases_and_offer_a_new_name(client, cast):
     assert "Abel Elsewhere" not in body
     assert "Add “abe”" not in body
     body = client.get(url, {"actor": "Kishida"}).content.decode()
-    assert 'name="new_actor"' in body and "Add “Kishida” as an actor" in body
+    assert 'name="new_actor"' in body and "Add “Kishida” to the codebook" in body
     client.force_login(cast.carol)
     assert 'name="new_actor"' not in client.get(url, {"actor": "Kishida"}).content.decode()
 
