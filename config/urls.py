@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("api/", include("annotate.api_urls")),
     path("", include("corpus.urls")),
     path("", include("annotate.urls")),
 ]

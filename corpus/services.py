@@ -227,3 +227,90 @@ def create_project(*, name: str, owner: User, description: str = "") -> Project:
         project = Project.objects.create(name=name, slug=slug, description=description)
         Membership.objects.create(project=project, user=owner, role=Role.OWNER)
     return project
+
+
+# Members --------------------------------------------------------------------------------
+
+
+def _check_role(role: str) -> Role:
+    if role not in Role.values:
+        raise ValidationError(
+            {"role": [f"{role!r} is not a role; use one of {', '.join(Role.values)}."]}
+        )
+    return Role(role)
+
+
+def _other_owners(membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(project=membership.project_id, role=Role.OWNER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def add_member(*, project: Project, username: str, role: str) -> Membership:
+    """Give an existing user a role in a project; each user is a member at most once."""
+    role = _check_role(role)
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"username": [f"There is no user named “{username}”."]})
+    with transaction.atomic():
+        if Membership.objects.filter(project=project, user=user).exists():
+            raise ValidationError(
+                {"username": [f"“{username}” is already a member of this project."]}
+            )
+        return Membership.objects.create(project=project, user=user, role=role)
+
+
+def change_member_role(*, membership: Membership, role: str) -> Membership:
+    """Change a member's role; a project always keeps at least one owner."""
+    role = _check_role(role)
+    with transaction.atomic():
+        # Lock the project's owners so that two owners demoting each other at once
+        # cannot leave the project without one.
+        list(
+            Membership.objects.select_for_update().filter(
+                project=membership.project_id, role=Role.OWNER
+            )
+        )
+        if membership.role == Role.OWNER and role != Role.OWNER and not _other_owners(membership):
+            raise ValidationError(
+                {"role": ["A project needs at least one owner; make someone else owner first."]}
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def remove_member(*, membership: Membership) -> None:
+    """Take a user out of a project; the last owner cannot be removed."""
+    with transaction.atomic():
+        list(
+            Membership.objects.select_for_update().filter(
+                project=membership.project_id, role=Role.OWNER
+            )
+        )
+        if membership.role == Role.OWNER and not _other_owners(membership):
+            raise ValidationError(
+                {
+                    "non_field_errors": [
+                        "The last owner cannot leave; make someone else owner first."
+                    ]
+                }
+            )
+        membership.delete()
+
+
+def delete_document(*, document: Document) -> None:
+    """Delete a document with everything anchored to it (owners only, checked by callers)."""
+    with transaction.atomic():
+        document.delete()
+
+
+def rotate_api_token(*, user: User) -> str:
+    """Give the user a new API token; the old one stops working at once."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user).key
