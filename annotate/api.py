@@ -15,7 +15,6 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -26,14 +25,23 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from corpus.api import ERRORS, ErrorSerializer, reverse_api
+from corpus.api import (
+    ERRORS,
+    MAX_ID,
+    ErrorSerializer,
+    IdField,
+    IdFilter,
+    IdLookupMixin,
+    reverse_api,
+)
 from corpus.models import Document, Project
 from corpus.pagination import IdCursorPagination
-from corpus.permissions import PreconditionFailed, require_annotator
+from corpus.permissions import LimitedJSONParser, PreconditionFailed, require_annotator
 
 from . import exports, services
 from .api_errors import etag_for
@@ -47,6 +55,7 @@ BULK_LIMIT = 10_000
 
 
 class ActorSerializer(serializers.ModelSerializer):
+    serializer_related_field = IdField
     aliases = serializers.ListField(child=serializers.CharField(), required=False)
 
     class Meta:
@@ -74,6 +83,8 @@ class ActorSerializer(serializers.ModelSerializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
+    serializer_related_field = IdField
+
     class Meta:
         model = Claim
         fields = [
@@ -97,7 +108,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class ActorFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id", help_text="A project's id.")
+    project = IdFilter(field_name="project_id", help_text="A project's id.")
     search = django_filters.CharFilter(
         method="name_or_alias", help_text="Part of the name or of an alias, any case."
     )
@@ -116,11 +127,11 @@ class ActorFilter(django_filters.FilterSet):
 
 
 class ClaimFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id", help_text="A project's id.")
+    project = IdFilter(field_name="project_id", help_text="A project's id.")
     search = django_filters.CharFilter(
         method="label_or_description", help_text="Part of the label or description, any case."
     )
-    parent = django_filters.NumberFilter(field_name="parent_id", help_text="The parent's id.")
+    parent = IdFilter(field_name="parent_id", help_text="The parent's id.")
 
     class Meta:
         model = Claim
@@ -131,6 +142,7 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class CodebookViewSet(
+    IdLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -140,8 +152,10 @@ class CodebookViewSet(
     """Shared by actors and claims: reads for members, writes for annotators and owners."""
 
     pagination_class = IdCursorPagination
+    parser_classes = [LimitedJSONParser]
+    # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
+    lookup_value_regex = "[^/]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
-    lookup_value_regex = r"\d+"
     entry_name = ""
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -246,9 +260,7 @@ class AnnotationSerializer(serializers.Serializer):
     """One highlighted passage; ``start``/``end`` count Unicode code points."""
 
     id = serializers.IntegerField(read_only=True)
-    document = serializers.PrimaryKeyRelatedField(
-        queryset=Document.objects.none(), error_messages=_missing("document")
-    )
+    document = IdField(queryset=Document.objects.none(), error_messages=_missing("document"))
     start = serializers.IntegerField(help_text="0-based code point offset, inclusive.")
     end = serializers.IntegerField(help_text="0-based code point offset, exclusive.")
     quote = serializers.CharField(
@@ -257,13 +269,13 @@ class AnnotationSerializer(serializers.Serializer):
         trim_whitespace=False,
         help_text="The passage; when given it must equal the text at start–end.",
     )
-    actor = serializers.PrimaryKeyRelatedField(
+    actor = IdField(
         queryset=Actor.objects.none(),
         required=False,
         allow_null=True,
         error_messages=_missing("actor"),
     )
-    claim = serializers.PrimaryKeyRelatedField(
+    claim = IdField(
         queryset=Claim.objects.none(),
         required=False,
         allow_null=True,
@@ -319,12 +331,10 @@ def annotation_json(annotation: Annotation) -> dict[str, Any]:
 
 
 class AnnotationFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(
-        field_name="document__project_id", help_text="A project's id."
-    )
-    document = django_filters.NumberFilter(field_name="document_id", help_text="A document's id.")
-    actor = django_filters.NumberFilter(field_name="actor_id", help_text="An actor's id.")
-    claim = django_filters.NumberFilter(field_name="claim_id", help_text="A claim's id.")
+    project = IdFilter(field_name="document__project_id", help_text="A project's id.")
+    document = IdFilter(field_name="document_id", help_text="A document's id.")
+    actor = IdFilter(field_name="actor_id", help_text="An actor's id.")
+    claim = IdFilter(field_name="claim_id", help_text="A claim's id.")
     stance = django_filters.ChoiceFilter(choices=Stance.choices)
     created_by = django_filters.CharFilter(
         field_name="created_by__username", help_text="The annotator's username."
@@ -390,10 +400,14 @@ class BulkResultSerializer(serializers.Serializer):
 BULK_ERRORS = inline_serializer(
     "BulkErrors",
     {
-        "detail": serializers.CharField(),
+        "detail": serializers.CharField(required=False),
         "errors": serializers.DictField(
+            required=False,
             child=serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            help_text="For each bad item's index: its errors, field by field.",
+            help_text=(
+                "For each bad item's index: its errors, field by field. A body that is not "
+                "a list of at most 10,000 items is refused under `non_field_errors`."
+            ),
         ),
     },
 )
@@ -427,6 +441,7 @@ PRECONDITION = {412: ErrorSerializer}
     ),
 )
 class AnnotationViewSet(
+    IdLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -437,8 +452,10 @@ class AnnotationViewSet(
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     pagination_class = IdCursorPagination
+    parser_classes = [LimitedJSONParser]
+    # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
+    lookup_value_regex = "[^/]+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Annotation]:
         annotations = Annotation.objects.visible_to(self.request.user).select_related("created_by")
@@ -648,6 +665,7 @@ def bulk_items(request: Request) -> list[services.NewAnnotation]:
             if isinstance(item, dict)
             and isinstance(item.get(name), int)
             and not isinstance(item.get(name), bool)
+            and 0 <= item[name] <= MAX_ID
         }
 
     user = request.user

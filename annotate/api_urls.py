@@ -28,12 +28,12 @@ class SwaggerView(SpectacularSwaggerSplitView):
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path(
-        "projects/<int:project_pk>/members/",
+        "projects/<str:project_pk>/members/",
         MemberViewSet.as_view({"get": "list", "post": "create"}),
         name="project-member-list",
     ),
     path(
-        "projects/<int:project_pk>/members/<str:username>/",
+        "projects/<str:project_pk>/members/<str:username>/",
         MemberViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
         name="project-member-detail",
     ),

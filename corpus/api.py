@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import F, QuerySet
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -23,8 +26,43 @@ from rest_framework.throttling import AnonRateThrottle
 from . import services
 from .models import Document, Membership, Project, Role
 from .pagination import IdCursorPagination
-from .permissions import require_annotator, require_owner
+from .permissions import LimitedJSONParser, require_annotator, require_owner
 from .search import search_documents
+
+#: Ids are 64-bit; a larger number names nothing and must not reach the database.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter by id: a whole number, else 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A related object by id, looked up in the caller's scope (set by the serializer)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, int) and not isinstance(data, bool) and not 0 <= data <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class IdLookupMixin:
+    """Detail URLs take any segment; one that is not an id answers 404 like a missing one."""
+
+    def get_object(self) -> Any:
+        value = str(self.kwargs.get("pk", "0"))  # type: ignore[attr-defined]
+        if not value.isdigit() or int(value) > MAX_ID:
+            raise NotFound()
+        return super().get_object()  # type: ignore[misc]
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -72,6 +110,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     ),
 )
 class ProjectViewSet(
+    IdLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -79,6 +118,9 @@ class ProjectViewSet(
 ):
     serializer_class = ProjectSerializer
     pagination_class = IdCursorPagination
+    parser_classes = [LimitedJSONParser]
+    # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Project]:
         # The filter and the annotation share one join, so ``my_role`` is the caller's.
@@ -136,14 +178,18 @@ class MemberViewSet(
 ):
     serializer_class = MemberSerializer
     pagination_class = IdCursorPagination
+    parser_classes = [LimitedJSONParser]
+    # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
+    lookup_value_regex = "[^/]+"
     lookup_field = "user__username"
     lookup_url_kwarg = "username"
 
     def get_project(self) -> Project:
         if not hasattr(self, "_project"):
-            self._project = get_object_or_404(
-                Project.objects.visible_to(self.request.user), pk=self.kwargs["project_pk"]
-            )
+            pk = str(self.kwargs["project_pk"])
+            if not pk.isdigit() or int(pk) > MAX_ID:
+                raise NotFound()
+            self._project = get_object_or_404(Project.objects.visible_to(self.request.user), pk=pk)
         return self._project
 
     def get_queryset(self) -> QuerySet[Membership]:
@@ -193,7 +239,7 @@ class MemberViewSet(
 
 
 class DocumentFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id", help_text="A project's id.")
+    project = IdFilter(field_name="project_id", help_text="A project's id.")
     search = django_filters.CharFilter(
         method="full_text", help_text="Full-text search in the title and the text."
     )
@@ -231,6 +277,8 @@ DOCUMENT_LIST_FIELDS = [
 
 
 class DocumentListSerializer(serializers.ModelSerializer):
+    source_url = serializers.CharField(read_only=True, help_text="An http(s) URL, or empty.")
+
     class Meta:
         model = Document
         fields = DOCUMENT_LIST_FIELDS
@@ -240,15 +288,16 @@ class DocumentListSerializer(serializers.ModelSerializer):
 class DocumentSerializer(serializers.ModelSerializer):
     """A document with its text; offsets count code points into ``text``."""
 
+    serializer_related_field = IdField
+    source_url = serializers.CharField(
+        required=False, allow_blank=True, help_text="An http(s) URL, or empty."
+    )
+
     class Meta:
         model = Document
         fields = [*DOCUMENT_LIST_FIELDS[:3], "text", *DOCUMENT_LIST_FIELDS[3:]]
         read_only_fields = ["content_hash", "created_at", "updated_at"]
-        extra_kwargs = {
-            "text": {"trim_whitespace": False},
-            "title": {"allow_blank": True},
-            "source_url": {"allow_blank": True},
-        }
+        extra_kwargs = {"text": {"trim_whitespace": False}, "title": {"allow_blank": True}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -297,6 +346,7 @@ class DocumentUpdateSerializer(serializers.Serializer):
     ),
 )
 class DocumentViewSet(
+    IdLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -305,6 +355,9 @@ class DocumentViewSet(
 ):
     filterset_class = DocumentFilter
     pagination_class = IdCursorPagination
+    parser_classes = [LimitedJSONParser]
+    # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
+    lookup_value_regex = "[^/]+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Document]:
@@ -369,6 +422,7 @@ class ObtainTokenView(ObtainAuthToken):
 
     authentication_classes = ()
     throttle_classes = (TokenThrottle,)
+    parser_classes = (LimitedJSONParser, FormParser)
 
     @extend_schema(
         summary="Get your API token with your username and password",
