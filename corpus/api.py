@@ -45,7 +45,21 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class IdField(serializers.PrimaryKeyRelatedField):
-    """A related object by id, looked up in the caller's scope (set by the serializer)."""
+    """A related object by id, looked up in the caller's scope.
+
+    With ``scope``, a function of the request's user that gives the queryset, the lookup
+    is built only when the field is used, not for every serializer made.
+    """
+
+    def __init__(self, *args: Any, scope: Any = None, **kwargs: Any) -> None:
+        self.scope = scope
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        if self.scope is not None and request is not None:
+            return self.scope(request.user)
+        return super().get_queryset()
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, int) and not isinstance(data, bool) and not 0 <= data <= MAX_ID:
