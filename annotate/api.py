@@ -41,7 +41,12 @@ from corpus.api import (
 )
 from corpus.models import Document, Project
 from corpus.pagination import IdCursorPagination
-from corpus.permissions import LimitedJSONParser, PreconditionFailed, require_annotator
+from corpus.permissions import (
+    LimitedJSONParser,
+    PreconditionFailed,
+    acting_user,
+    require_annotator,
+)
 
 from . import exports, services
 from .api_errors import etag_for
@@ -205,10 +210,10 @@ class ActorViewSet(CodebookViewSet):
         return Actor.objects.visible_to(self.request.user)
 
     def create_entry(self, data: dict[str, Any]) -> Actor:
-        return services.create_actor(created_by=self.request.user, **data)
+        return services.create_actor(created_by=acting_user(self.request), **data)
 
     def update_entry(self, entry: Actor, data: dict[str, Any]) -> Actor:
-        return services.update_actor(actor=entry, updated_by=self.request.user, **data)
+        return services.update_actor(actor=entry, updated_by=acting_user(self.request), **data)
 
 
 @extend_schema_view(
@@ -231,10 +236,10 @@ class ClaimViewSet(CodebookViewSet):
         return Claim.objects.visible_to(self.request.user)
 
     def create_entry(self, data: dict[str, Any]) -> Claim:
-        return services.create_claim(created_by=self.request.user, **data)
+        return services.create_claim(created_by=acting_user(self.request), **data)
 
     def update_entry(self, entry: Claim, data: dict[str, Any]) -> Claim:
-        return services.update_claim(claim=entry, updated_by=self.request.user, **data)
+        return services.update_claim(claim=entry, updated_by=acting_user(self.request), **data)
 
 
 # Annotations ----------------------------------------------------------------------------
@@ -519,7 +524,7 @@ class AnnotationViewSet(
         data = dict(serializer.validated_data)
         document = data["document"]
         require_annotator(request.user, document.project_id, role=document.caller_role)
-        annotation = services.create_annotation(created_by=request.user, **data)
+        annotation = services.create_annotation(created_by=acting_user(request), **data)
         return self._answer(
             annotation,
             status.HTTP_201_CREATED,
@@ -534,7 +539,7 @@ class AnnotationViewSet(
         serializer.is_valid(raise_exception=True)
         annotation = services.update_annotation(
             annotation=annotation,
-            updated_by=request.user,
+            updated_by=acting_user(request),
             expected_version=version,
             **serializer.validated_data,
         )
@@ -545,7 +550,7 @@ class AnnotationViewSet(
         require_annotator(request.user, annotation.document.project_id)
         annotation = services.trash_annotation(
             annotation=annotation,
-            trashed_by=request.user,
+            trashed_by=acting_user(request),
             expected_version=expected_version(request, annotation),
         )
         return Response(
@@ -563,7 +568,7 @@ class AnnotationViewSet(
         annotation = self.get_object()
         require_annotator(request.user, annotation.document.project_id)
         return self._answer(
-            services.restore_annotation(annotation=annotation, restored_by=request.user)
+            services.restore_annotation(annotation=annotation, restored_by=acting_user(request))
         )
 
     @extend_schema(
@@ -584,9 +589,9 @@ class AnnotationViewSet(
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
         items = bulk_items(request)
-        annotations = services.create_annotations(items=items, created_by=request.user)
+        annotations = services.create_annotations(items=items, created_by=acting_user(request))
         for annotation in annotations:
-            annotation.created_by = request.user
+            annotation.created_by = acting_user(request)
         return Response(
             {"count": len(annotations), "annotations": [annotation_json(a) for a in annotations]},
             status=status.HTTP_201_CREATED,

@@ -47,7 +47,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
-    response = exception_handler(exc, context)
-    if response is not None and isinstance(response.data, list):
-        response.data = {"non_field_errors": response.data}
-    return response
+    answer = exception_handler(exc, context)
+    if answer is not None and isinstance(answer.data, list):
+        answer.data = {"non_field_errors": answer.data}
+    return answer

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import requests
@@ -105,7 +106,7 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def setup_data(env: dict[str, str]) -> dict[str, int | str]:
+def setup_data(env: dict[str, str]) -> dict[str, Any]:
     """Migrate, then make a user, a project, two documents, an actor and a claim."""
     subprocess.run(
         [str(ROOT / ".venv/bin/python"), "manage.py", "migrate", "--no-input", "-v", "0"],
@@ -121,10 +122,13 @@ from corpus.services import create_document, create_project
 user = User.objects.create_user("bench", password="bench-pass-123")
 project = create_project(name="Bench", owner=user)
 text = {WORDS!r} * 60
-documents = [create_document(project=project, title=f"Doc {{i}}", text=text + str(i)) for i in range(3)]
+documents = [
+    create_document(project=project, title=f"Doc {{i}}", text=text + str(i)) for i in range(3)
+]
 actor = create_actor(project=project, name="Shinzo Abe", created_by=user)
 claim = create_claim(project=project, label="Closer ties with Russia", created_by=user)
-print(Token.objects.create(user=user).key, project.pk, *[d.pk for d in documents], actor.pk, claim.pk, len(text))
+key = Token.objects.create(user=user).key
+print(key, project.pk, *[d.pk for d in documents], actor.pk, claim.pk, len(text))
 """
     output = (
         subprocess.run(
@@ -164,7 +168,7 @@ def item(document: int, i: int, data: dict) -> dict:
 
 
 def main() -> None:
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--database-url",
@@ -208,7 +212,7 @@ def run(env: dict[str, str], data: dict, workers: int) -> None:
     session.headers.update(headers)
     try:
         # 1. Sequential creates into document A (which then holds 1,000 annotations).
-        for i in range(20):  # warm up each worker's connection and code paths
+        for _ in range(20):  # warm up each worker's connection and code paths
             session.get(f"{server.url}/api/annotations/?document={doc_c}")
         timings = []
         for i in range(1000):
@@ -280,4 +284,4 @@ def run(env: dict[str, str], data: dict, workers: int) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

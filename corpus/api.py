@@ -26,7 +26,7 @@ from rest_framework.throttling import AnonRateThrottle
 from . import services
 from .models import Document, Membership, Project, Role
 from .pagination import IdCursorPagination
-from .permissions import LimitedJSONParser, require_annotator, require_owner
+from .permissions import LimitedJSONParser, acting_user, require_annotator, require_owner
 from .search import search_documents
 
 #: Ids are 64-bit; a larger number names nothing and must not reach the database.
@@ -389,7 +389,9 @@ class DocumentViewSet(
         fields = dict(serializer.validated_data)
         project = fields.pop("project")
         require_annotator(request.user, project)
-        document = services.create_document(project=project, created_by=request.user, **fields)
+        document = services.create_document(
+            project=project, created_by=acting_user(request), **fields
+        )
         return Response(
             DocumentSerializer(document, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -403,8 +405,8 @@ class DocumentViewSet(
         require_annotator(request.user, document.project_id)
         # Fields that are not metadata go to the service too, which refuses them by name.
         extra = {
-            key: request.data[key]
-            for key in request.data
+            key: value
+            for key, value in dict(request.data).items()
             if key not in serializer.fields and key != "id"
         }
         services.update_document_metadata(document=document, **serializer.validated_data, **extra)
