@@ -3,6 +3,8 @@ in process against the WSGI app, finds no server error and no response that brea
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -26,7 +28,19 @@ CHECKS = [
 
 
 @pytest.fixture
-def token(cast, document):
+def keep_connection():
+    # The app is called directly, not through Django's test client: keep it from closing
+    # the test's database connection (inside the test transaction) after each request,
+    # as the test client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(cast, document, keep_connection):
     make_actor(cast.project, "Shinzo Abe")
     make_claim(cast.project, "Closer ties")
     make_annotation(document, start=0, end=5, created_by=cast.bob)
