@@ -213,9 +213,9 @@ class MemberViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         project = self.get_project()
+        require_owner(request.user, project)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        require_owner(request.user, project)
         membership = services.add_member(
             project=project,
             username=serializer.validated_data["user"]["username"],
@@ -236,9 +236,9 @@ class MemberViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         membership = self.get_object()
+        require_owner(request.user, membership.project_id)
         serializer = MemberRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        require_owner(request.user, membership.project_id)
         services.change_member_role(membership=membership, role=serializer.validated_data["role"])
         return Response(self.get_serializer(membership).data)
 
@@ -400,9 +400,9 @@ class DocumentViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         document = self.get_object()
+        require_annotator(request.user, document.project_id)
         serializer = DocumentUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        require_annotator(request.user, document.project_id)
         # Fields that are not metadata go to the service too, which refuses them by name.
         extra = {
             key: value

@@ -176,3 +176,14 @@ def test_an_invalid_token_gets_401(api):
     response = client.get("/api/annotations/")
     assert response.status_code == 401
     assert response.json() == {"detail": "Invalid token."}
+
+
+def test_a_viewer_is_refused_before_the_input_is_judged(api, world):
+    response = api("carol").patch(
+        f"/api/documents/{world.document.pk}/", {"published_at": "not a date"}, format="json"
+    )
+    assert response.status_code == 403
+    response = api("bob").post(
+        f"/api/projects/{world.project.pk}/members/", {"username": "", "role": "x"}, format="json"
+    )
+    assert response.status_code == 403
