@@ -191,6 +191,17 @@ def create_annotations(
         )
 
 
+def check_annotations(*, items: Sequence[NewAnnotation]) -> dict[int, dict[str, list[str]]]:
+    """Every bad item of a batch by its index, without saving anything."""
+    errors: dict[int, dict[str, list[str]]] = {}
+    for index, item in enumerate(items):
+        try:
+            _validated(item, None)
+        except ValidationError as error:
+            errors[index] = error.message_dict
+    return errors
+
+
 def _locked(annotation: Annotation, expected_version: int | None) -> Annotation:
     current = (
         Annotation.objects.select_for_update().select_related("document").get(pk=annotation.pk)

@@ -23,6 +23,7 @@ urlpatterns = [
         ProjectNetworkView.as_view(),
         name="api-project-network",
     ),
+    path("api/", include("annotate.api_urls")),
     path("", include("corpus.urls")),
     path("", include("annotate.urls")),
 ]

@@ -81,21 +81,14 @@ class DocumentImportView(APIView):
             "behind and does not stop the others.\n\n"
             "Status: **201** when at least one document was created; **200** when nothing "
             "new came in but not every file was rejected (duplicates only, say); **400** "
-            "when every file was rejected or the request itself is malformed. Viewers get "
-            "403; a project the caller cannot see answers 404."
+            "when every file was rejected (the body is then the same per-file results) or the "
+            "request itself is malformed (field-by-field errors). Viewers get 403; a project "
+            "the caller cannot see answers 404."
         ),
         request={"multipart/form-data": DocumentImportRequestSerializer},
         responses={
             201: OpenApiResponse(DocumentImportResponseSerializer, "Something was imported."),
             200: OpenApiResponse(DocumentImportResponseSerializer, "Nothing new was imported."),
-            400: OpenApiResponse(
-                DocumentImportResponseSerializer,
-                "Every file was rejected (results say why), or the request is malformed "
-                "(field-by-field errors).",
-            ),
-            401: OpenApiResponse(description="No credentials."),
-            403: OpenApiResponse(description="Viewers cannot import."),
-            404: OpenApiResponse(description="No such project among the caller's."),
         },
         examples=[
             OpenApiExample(

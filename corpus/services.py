@@ -306,3 +306,18 @@ def remove_member(*, membership: Membership, removed_by: User | None) -> None:
                 }
             )
         membership.delete()
+
+
+def delete_document(*, document: Document) -> None:
+    """Delete a document with everything anchored to it (owners only, checked by callers)."""
+    with transaction.atomic():
+        document.delete()
+
+
+def rotate_api_token(*, user: User) -> str:
+    """Give the user a new API token; the old one stops working at once."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user).key

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, imports, members, projects
+from .views import account, documents, imports, members, projects
 
 app_name = "corpus"
 
@@ -24,4 +24,5 @@ urlpatterns = [
         members.member_remove,
         name="member-remove",
     ),
+    path("account/api-token/", account.api_token, name="api-token"),
 ]

@@ -1,0 +1,219 @@
+"""The codebook over the API: actors and claims, read by members, written by annotators
+and owners through ``annotate.services``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from corpus.api import (
+    ERRORS,
+    ErrorSerializer,
+    IdField,
+    IdFilter,
+    IdLookupMixin,
+    reverse_api,
+)
+from corpus.models import Project
+from corpus.pagination import IdCursorPagination
+from corpus.permissions import (
+    LimitedJSONParser,
+    acting_user,
+    require_annotator,
+)
+
+from .. import services
+from ..models import Actor, ActorKind, Claim
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    serializer_related_field = IdField
+    aliases = serializers.ListField(child=serializers.CharField(), required=False)
+
+    class Meta:
+        model = Actor
+        fields = [
+            "id",
+            "project",
+            "name",
+            "kind",
+            "aliases",
+            "affiliation",
+            "colour",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = Project.objects.visible_to(request.user)  # type: ignore[attr-defined]
+            self.fields["affiliation"].queryset = Actor.objects.visible_to(request.user)  # type: ignore[attr-defined]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    serializer_related_field = IdField
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "project",
+            "label",
+            "description",
+            "parent",
+            "colour",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = Project.objects.visible_to(request.user)  # type: ignore[attr-defined]
+            self.fields["parent"].queryset = Claim.objects.visible_to(request.user)  # type: ignore[attr-defined]
+
+
+class ActorFilter(django_filters.FilterSet):
+    project = IdFilter(field_name="project_id", help_text="A project's id.")
+    search = django_filters.CharFilter(
+        method="name_or_alias", help_text="Part of the name or of an alias, any case."
+    )
+    kind = django_filters.ChoiceFilter(choices=ActorKind.choices)
+
+    class Meta:
+        model = Actor
+        fields: list[str] = []
+
+    def name_or_alias(self, queryset: QuerySet[Actor], name: str, value: str) -> QuerySet:
+        # SQLite keeps JSON with non-ASCII letters escaped (\u041d…); look for that too.
+        escaped = json.dumps(value)[1:-1]
+        return queryset.filter(
+            Q(name__icontains=value) | Q(aliases__icontains=value) | Q(aliases__icontains=escaped)
+        )
+
+
+class ClaimFilter(django_filters.FilterSet):
+    project = IdFilter(field_name="project_id", help_text="A project's id.")
+    search = django_filters.CharFilter(
+        method="label_or_description", help_text="Part of the label or description, any case."
+    )
+    parent = IdFilter(field_name="parent_id", help_text="The parent's id.")
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def label_or_description(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(label__icontains=value) | Q(description__icontains=value))
+
+
+class CodebookViewSet(
+    IdLookupMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Shared by actors and claims: reads for members, writes for annotators and owners."""
+
+    pagination_class = IdCursorPagination
+    parser_classes = [LimitedJSONParser]
+    # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
+    lookup_value_regex = "[^/]+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    entry_name = ""
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        require_annotator(request.user, data["project"])
+        entry = self.create_entry(data)
+        return Response(
+            self.get_serializer(entry).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": reverse_api(f"{self.entry_name}-detail", entry.pk, request)},
+        )
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        entry = self.get_object()
+        require_annotator(request.user, entry.project_id)
+        serializer = self.get_serializer(entry, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        entry = self.update_entry(entry, dict(serializer.validated_data))
+        return Response(self.get_serializer(entry).data)
+
+    def create_entry(self, data: dict[str, Any]) -> Actor | Claim:
+        raise NotImplementedError
+
+    def update_entry(self, entry: Any, data: dict[str, Any]) -> Actor | Claim:
+        raise NotImplementedError
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Actors of your projects' codebooks"),
+    retrieve=extend_schema(responses={200: ActorSerializer, 404: ErrorSerializer}),
+    create=extend_schema(
+        summary="Add an actor (annotators and owners)", responses={201: ActorSerializer, **ERRORS}
+    ),
+    partial_update=extend_schema(
+        summary="Change an actor (annotators and owners)",
+        responses={200: ActorSerializer, **ERRORS},
+    ),
+)
+class ActorViewSet(CodebookViewSet):
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilter
+    entry_name = "actor"
+
+    def get_queryset(self) -> QuerySet[Actor]:
+        return Actor.objects.visible_to(self.request.user)
+
+    def create_entry(self, data: dict[str, Any]) -> Actor:
+        return services.create_actor(created_by=acting_user(self.request), **data)
+
+    def update_entry(self, entry: Actor, data: dict[str, Any]) -> Actor:
+        return services.update_actor(actor=entry, updated_by=acting_user(self.request), **data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Claims of your projects' codebooks"),
+    retrieve=extend_schema(responses={200: ClaimSerializer, 404: ErrorSerializer}),
+    create=extend_schema(
+        summary="Add a claim (annotators and owners)", responses={201: ClaimSerializer, **ERRORS}
+    ),
+    partial_update=extend_schema(
+        summary="Change a claim (annotators and owners)",
+        responses={200: ClaimSerializer, **ERRORS},
+    ),
+)
+class ClaimViewSet(CodebookViewSet):
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    entry_name = "claim"
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        return Claim.objects.visible_to(self.request.user)
+
+    def create_entry(self, data: dict[str, Any]) -> Claim:
+        return services.create_claim(created_by=acting_user(self.request), **data)
+
+    def update_entry(self, entry: Claim, data: dict[str, Any]) -> Claim:
+        return services.update_claim(claim=entry, updated_by=acting_user(self.request), **data)

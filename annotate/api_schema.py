@@ -1,0 +1,52 @@
+"""Completes the OpenAPI schema with the error answers every endpoint can give."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {
+    "type": "object",
+    "description": "`detail` for the request as a whole, or a list of messages per field.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {},
+}
+DESCRIPTIONS = {
+    "400": "Bad input: which field is wrong and why.",
+    "401": "No or bad credentials.",
+    "403": "Your role in the project does not allow this.",
+    "404": "No such object in your projects.",
+    "413": "The request body is over the size limit.",
+    "415": "The body is not JSON (send Content-Type: application/json).",
+    "429": "Too many requests; wait for Retry-After seconds.",
+}
+
+
+def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: document 400/401/403/404/413/429 as they apply."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            codes = {"429"}
+            public = operation.get("security") == [{}] or path.startswith("/api/schema")
+            if not public:
+                codes.add("401")
+            if operation.get("parameters") or "requestBody" in operation:
+                codes.add("400")
+            if "requestBody" in operation:
+                codes.update({"413", "415"})
+            if method != "get" and not public:
+                codes.add("403")
+            if not public:
+                # Any request may name a project, document or object the caller cannot see.
+                codes.add("404")
+            responses = operation["responses"]
+            for code in sorted(codes):
+                responses.setdefault(
+                    code, {"description": DESCRIPTIONS[code], "content": reference}
+                )
+    return result

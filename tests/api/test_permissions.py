@@ -1,0 +1,189 @@
+"""Who may do what, endpoint by endpoint: alice owns the project, bob annotates, carol
+views, mallory belongs elsewhere (and meets 404 or "does not exist", never data), and a
+stranger without credentials gets 401."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from annotate.models import Annotation
+from annotate.services import trash_annotation
+from tests.factories import make_actor, make_annotation, make_claim
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(cast, document):
+    annotation = make_annotation(document, start=0, end=5, created_by=cast.bob)
+    trashed = make_annotation(document, start=6, end=14, created_by=cast.bob)
+    trash_annotation(annotation=trashed, trashed_by=cast.bob)
+    return SimpleNamespace(
+        project=cast.project,
+        document=document,
+        annotation=annotation,
+        trashed=trashed,
+        actor=make_actor(cast.project, "Shinzo Abe"),
+        claim=make_claim(cast.project, "Lift the sanctions"),
+    )
+
+
+# (name, method, url, body) with {placeholders} filled from the world and the user.
+CASES = [
+    ("list projects", "get", "/api/projects/", None),
+    ("read a project", "get", "/api/projects/{project}/", None),
+    ("create a project", "post", "/api/projects/", {"name": "New {user}"}),
+    ("list members", "get", "/api/projects/{project}/members/", None),
+    (
+        "add a member",
+        "post",
+        "/api/projects/{project}/members/",
+        {"username": "dave", "role": "viewer"},
+    ),
+    ("change a role", "patch", "/api/projects/{project}/members/carol/", {"role": "annotator"}),
+    ("remove a member", "delete", "/api/projects/{project}/members/carol/", None),
+    ("list documents", "get", "/api/documents/", None),
+    ("read a document", "get", "/api/documents/{document}/", None),
+    (
+        "add a document",
+        "post",
+        "/api/documents/",
+        {"project": "{project}", "title": "T", "text": "Text by {user}."},
+    ),
+    ("edit a document", "patch", "/api/documents/{document}/", {"title": "Renamed"}),
+    ("delete a document", "delete", "/api/documents/{document}/", None),
+    ("list actors", "get", "/api/actors/", None),
+    ("read an actor", "get", "/api/actors/{actor}/", None),
+    ("add an actor", "post", "/api/actors/", {"project": "{project}", "name": "Actor of {user}"}),
+    ("edit an actor", "patch", "/api/actors/{actor}/", {"kind": "person"}),
+    ("list claims", "get", "/api/claims/", None),
+    ("read a claim", "get", "/api/claims/{claim}/", None),
+    ("add a claim", "post", "/api/claims/", {"project": "{project}", "label": "Claim of {user}"}),
+    ("edit a claim", "patch", "/api/claims/{claim}/", {"description": "Why"}),
+    ("list annotations", "get", "/api/annotations/", None),
+    ("read an annotation", "get", "/api/annotations/{annotation}/", None),
+    ("annotate", "post", "/api/annotations/", {"document": "{document}", "start": 0, "end": 5}),
+    ("edit an annotation", "patch", "/api/annotations/{annotation}/", {"stance": "oppose"}),
+    ("trash an annotation", "delete", "/api/annotations/{annotation}/", None),
+    ("restore an annotation", "post", "/api/annotations/{trashed}/restore/", None),
+    (
+        "bulk annotate",
+        "post",
+        "/api/annotations/bulk/",
+        [{"document": "{document}", "start": 0, "end": 5}],
+    ),
+    ("export", "get", "/api/annotations/export/?project={project}&format=csv", None),
+]
+
+# Expected status for alice (owner), bob (annotator), carol (viewer), mallory (outsider).
+EXPECTED = {
+    "list projects": (200, 200, 200, 200),
+    "read a project": (200, 200, 200, 404),
+    "create a project": (201, 201, 201, 201),
+    "list members": (200, 200, 200, 404),
+    "add a member": (201, 403, 403, 404),
+    "change a role": (200, 403, 403, 404),
+    "remove a member": (204, 403, 403, 404),
+    "list documents": (200, 200, 200, 200),
+    "read a document": (200, 200, 200, 404),
+    "add a document": (201, 201, 403, 400),
+    "edit a document": (200, 200, 403, 404),
+    "delete a document": (204, 403, 403, 404),
+    "list actors": (200, 200, 200, 200),
+    "read an actor": (200, 200, 200, 404),
+    "add an actor": (201, 201, 403, 400),
+    "edit an actor": (200, 200, 403, 404),
+    "list claims": (200, 200, 200, 200),
+    "read a claim": (200, 200, 200, 404),
+    "add a claim": (201, 201, 403, 400),
+    "edit a claim": (200, 200, 403, 404),
+    "list annotations": (200, 200, 200, 200),
+    "read an annotation": (200, 200, 200, 404),
+    "annotate": (201, 201, 403, 400),
+    "edit an annotation": (200, 200, 403, 404),
+    "trash an annotation": (204, 204, 403, 404),
+    "restore an annotation": (200, 200, 403, 404),
+    "bulk annotate": (201, 201, 403, 400),
+    "export": (200, 200, 200, 404),
+}
+USERS = ("alice", "bob", "carol", "mallory")
+
+
+def fill(value, world, user):
+    names = {key: getattr(value, "pk", value) for key, value in vars(world).items()}
+    names["user"] = user
+    if isinstance(value, str):
+        filled = value.format(**names)
+        return int(filled) if filled.isdigit() else filled
+    if isinstance(value, dict):
+        return {key: fill(item, world, user) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, world, user) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize(("name", "method", "url", "body"), CASES, ids=[c[0] for c in CASES])
+def test_each_role_gets_its_answer_from_every_endpoint(api, world, user, name, method, url, body):
+    from tests.factories import make_user
+
+    make_user("dave")
+    response = getattr(api(user), method)(
+        fill(url, world, user), fill(body, world, user), format="json"
+    )
+    assert response.status_code == EXPECTED[name][USERS.index(user)], (
+        response.content if not response.streaming else ""
+    )
+
+
+@pytest.mark.parametrize(("name", "method", "url", "body"), CASES, ids=[c[0] for c in CASES])
+def test_a_stranger_without_credentials_gets_401_everywhere(api, world, name, method, url, body):
+    response = getattr(api(), method)(fill(url, world, "x"), fill(body, world, "x"), format="json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_refusals_change_nothing_and_say_why(api, world):
+    response = api("carol").patch(
+        f"/api/annotations/{world.annotation.pk}/", {"stance": "oppose"}, format="json"
+    )
+    assert response.status_code == 403
+    assert "Viewers can read this project but not change it" in response.json()["detail"]
+    world.annotation.refresh_from_db()
+    assert world.annotation.stance is None
+
+
+def test_outsider_learns_nothing_about_another_projects_annotation(api, world):
+    response = api("mallory").get(f"/api/annotations/{world.annotation.pk}/")
+    assert response.status_code == 404
+    assert "Prime" not in response.content.decode()
+    assert Annotation.objects.get(pk=world.annotation.pk).quote == "Prime"
+
+
+def test_lists_hold_only_the_callers_projects(api, world, foreign_document):
+    make_annotation(foreign_document, start=0, end=5)
+    assert {d["id"] for d in api("mallory").get("/api/documents/").json()["results"]} == {
+        foreign_document.pk
+    }
+    assert {a["document"] for a in api("bob").get("/api/annotations/").json()["results"]} == {
+        world.document.pk
+    }
+
+
+def test_an_invalid_token_gets_401(api):
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    response = client.get("/api/annotations/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid token."}
+
+
+def test_a_viewer_is_refused_before_the_input_is_judged(api, world):
+    response = api("carol").patch(
+        f"/api/documents/{world.document.pk}/", {"published_at": "not a date"}, format="json"
+    )
+    assert response.status_code == 403
+    response = api("bob").post(
+        f"/api/projects/{world.project.pk}/members/", {"username": "", "role": "x"}, format="json"
+    )
+    assert response.status_code == 403
