@@ -15,7 +15,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # PostgreSQL for the second test run of `make ci`.
 PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
-PYTEST_ARGS ?=
+# Two workers by default: the suite (browser tests included) takes half the time.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: help python install run serve demo test test-sqlite test-postgres lint format typecheck migrations-check ci bench clean
 
