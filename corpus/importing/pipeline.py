@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -21,7 +22,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.template.defaultfilters import filesizeformat
 
 from corpus import hooks
@@ -393,18 +394,10 @@ def _result(entry: _Entry) -> FileResult:
     )
 
 
-def import_files(
-    *,
-    project: Project,
-    uploads: Iterable[Upload],
-    created_by: User | None,
-    batch_documents: int = BATCH_DOCUMENTS,
-) -> Iterator[FileResult]:
-    """Import ``uploads`` into ``project``, yielding one :class:`FileResult` per file, in order.
-
-    Files are read one at a time as the iteration reaches them, so a folder of any size
-    needs no more memory than one batch. The caller decides who may import.
-    """
+def _batches(
+    project: Project, uploads: Iterable[Upload], created_by: User | None, batch_documents: int
+) -> Iterator[list[_Entry]]:
+    """The uploads read and checked, in batches that are saved together."""
     batch: list[_Entry] = []
     documents = size = 0
     for upload in uploads:
@@ -413,10 +406,76 @@ def import_files(
         documents += len(entry.documents)
         size += entry.size
         if documents >= batch_documents or size >= BATCH_BYTES or entry.after_save:
-            _save(project, batch, created_by)
-            yield from (_result(entry) for entry in batch)
+            yield batch
             batch, documents, size = [], 0, 0
     if batch:
+        yield batch
+
+
+def saves_in_background(background: bool) -> bool:
+    """Whether :func:`import_files` may save on a connection of its own, in another thread.
+
+    Only on PostgreSQL (SQLite has one writer at a time) and only outside a transaction:
+    the other connection could not see what the caller has not committed yet, nor would its
+    writes be undone with the caller's transaction.
+    """
+    return background and connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _close_connections() -> None:
+    connections.close_all()
+
+
+def _import_in_background(
+    project: Project, batches: Iterator[list[_Entry]], created_by: User | None
+) -> Iterator[FileResult]:
+    """Save batch N in a writer thread while this thread reads and checks batch N+1.
+
+    PostgreSQL works on the other core meanwhile (its full-text index costs about as much
+    as reading and checking the files). The writer saves one batch after the other, each
+    exactly as :func:`_save` does in the foreground, so a batch's duplicates are looked
+    up only once the batch before it is committed, and every file stays all or nothing.
+    At most three batches are held: one being saved, one waiting, one being read.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
+        try:
+            in_flight: tuple[Future[None], list[_Entry]] | None = None
+            for batch in batches:
+                future = writer.submit(_save, project, batch, created_by)
+                if in_flight is not None:
+                    in_flight[0].result()
+                    yield from (_result(entry) for entry in in_flight[1])
+                in_flight = (future, batch)
+            if in_flight is not None:
+                in_flight[0].result()
+                yield from (_result(entry) for entry in in_flight[1])
+        finally:
+            # Django gives each thread a connection of its own: the writer's is closed in
+            # its thread, after the batch being saved (leaving the pool waits for both).
+            writer.submit(_close_connections)
+
+
+def import_files(
+    *,
+    project: Project,
+    uploads: Iterable[Upload],
+    created_by: User | None,
+    batch_documents: int = BATCH_DOCUMENTS,
+    background: bool = False,
+) -> Iterator[FileResult]:
+    """Import ``uploads`` into ``project``, yielding one :class:`FileResult` per file, in order.
+
+    Files are read one at a time as the iteration reaches them, so a folder of any size
+    needs no more memory than a few batches. With ``background`` (for long imports such as
+    the command's), batches are saved in a writer thread with its own database connection
+    while the next batch is read, where :func:`saves_in_background` allows it. The caller
+    decides who may import.
+    """
+    batches = _batches(project, uploads, created_by, batch_documents)
+    if saves_in_background(background):
+        yield from _import_in_background(project, batches, created_by)
+        return
+    for batch in batches:
         _save(project, batch, created_by)
         yield from (_result(entry) for entry in batch)
 
