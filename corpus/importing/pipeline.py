@@ -296,6 +296,8 @@ def _insert(documents: list[Document]) -> None:
         isinstance(field, models.CharField | models.TextField) and not field.null
         for field in fields
     ]
+    # This thread's connection itself: each use of the ``connection`` proxy is a lookup.
+    database = connections[connection.alias]
     # The wrapper turns the driver's errors into Django's, as for any other query.
     with connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -304,7 +306,7 @@ def _insert(documents: list[Document]) -> None:
                     [
                         getattr(document, field.attname)
                         if is_plain
-                        else field.get_db_prep_save(field.pre_save(document, True), connection)
+                        else field.get_db_prep_save(field.pre_save(document, True), database)
                         for field, is_plain in zip(fields, plain, strict=True)
                     ]
                 )
