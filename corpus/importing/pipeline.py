@@ -7,7 +7,8 @@ yields, so that a bad file is rejected before anything is written. Files are the
 batches: one query finds the duplicates of a whole batch, one bulk insert (COPY on
 PostgreSQL) writes its documents. A file is all or nothing: should a batch fail to save,
 each of its files is retried in its own transaction, and a file whose parser attaches more
-(a DNA database's statements) always has a transaction of its own.
+(a DNA database's statements) always has a transaction of its own. Long imports (the
+command's) save each batch in a writer thread while the next one is read.
 """
 
 from __future__ import annotations
