@@ -7,13 +7,15 @@ yields, so that a bad file is rejected before anything is written. Files are the
 batches: one query finds the duplicates of a whole batch, one bulk insert (COPY on
 PostgreSQL) writes its documents. A file is all or nothing: should a batch fail to save,
 each of its files is retried in its own transaction, and a file whose parser attaches more
-(a DNA database's statements) always has a transaction of its own.
+(a DNA database's statements) always has a transaction of its own. Long imports (the
+command's) save each batch in a writer thread while the next one is read.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -21,7 +23,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, models, transaction
 from django.template.defaultfilters import filesizeformat
 
 from corpus import hooks
@@ -180,7 +182,9 @@ def _validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _prepare(project: Project, upload: Upload, created_by: User | None) -> _Entry:
+def _prepare(
+    project: Project, upload: Upload, created_by: User | None, available: dict[str, Parser]
+) -> _Entry:
     entry = _Entry(upload=upload)
     limit = settings.IMPORT_MAX_FILE_SIZE
     if upload.size is not None and upload.size > limit:
@@ -190,7 +194,7 @@ def _prepare(project: Project, upload: Upload, created_by: User | None) -> _Entr
         )
         return entry
     extension = (upload.extension or PurePath(upload.name).suffix).lower()
-    parser = parsers().get(extension)
+    parser = available.get(extension)
     if parser is None:
         kind = f"“{extension}” files" if extension else "Files without an extension"
         entry.rejection = f"{kind} cannot be imported; use {', '.join(supported_extensions())}."
@@ -286,14 +290,25 @@ def _insert(documents: list[Document]) -> None:
     fields = [field for field in Document._meta.concrete_fields if not field.primary_key]
     table = connection.ops.quote_name(Document._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    # Text columns go as they are (prepare_document made them strings, and for such a
+    # field Django's preparation returns the string itself); the others, fewer, go
+    # through the field's own preparation, which costs more than the COPY of the row.
+    plain = [
+        isinstance(field, models.CharField | models.TextField) and not field.null
+        for field in fields
+    ]
+    # This thread's connection itself: each use of the ``connection`` proxy is a lookup.
+    database = connections[connection.alias]
     # The wrapper turns the driver's errors into Django's, as for any other query.
     with connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for document in documents:
                 copy.write_row(
                     [
-                        field.get_db_prep_save(field.pre_save(document, True), connection)
-                        for field in fields
+                        getattr(document, field.attname)
+                        if is_plain
+                        else field.get_db_prep_save(field.pre_save(document, True), database)
+                        for field, is_plain in zip(fields, plain, strict=True)
                     ]
                 )
         ids: dict[tuple[int, str], int] = {}
@@ -393,30 +408,89 @@ def _result(entry: _Entry) -> FileResult:
     )
 
 
+def _batches(
+    project: Project, uploads: Iterable[Upload], created_by: User | None, batch_documents: int
+) -> Iterator[list[_Entry]]:
+    """The uploads read and checked, in batches that are saved together."""
+    available = parsers()
+    batch: list[_Entry] = []
+    documents = size = 0
+    for upload in uploads:
+        entry = _prepare(project, upload, created_by, available)
+        batch.append(entry)
+        documents += len(entry.documents)
+        size += entry.size
+        if documents >= batch_documents or size >= BATCH_BYTES or entry.after_save:
+            yield batch
+            batch, documents, size = [], 0, 0
+    if batch:
+        yield batch
+
+
+def saves_in_background(background: bool) -> bool:
+    """Whether :func:`import_files` may save on a connection of its own, in another thread.
+
+    Only on PostgreSQL (SQLite has one writer at a time) and only outside a transaction:
+    the other connection could not see what the caller has not committed yet, nor would its
+    writes be undone with the caller's transaction.
+    """
+    return background and connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _close_connections() -> None:
+    connections.close_all()
+
+
+def _import_in_background(
+    project: Project, batches: Iterator[list[_Entry]], created_by: User | None
+) -> Iterator[FileResult]:
+    """Save batch N in a writer thread while this thread reads and checks batch N+1.
+
+    PostgreSQL works on the other core meanwhile (its full-text index costs about as much
+    as reading and checking the files). The writer saves one batch after the other, each
+    exactly as :func:`_save` does in the foreground, so a batch's duplicates are looked
+    up only once the batch before it is committed, and every file stays all or nothing.
+    At most three batches are held: one being saved, one waiting, one being read.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
+        try:
+            in_flight: tuple[Future[None], list[_Entry]] | None = None
+            for batch in batches:
+                future = writer.submit(_save, project, batch, created_by)
+                if in_flight is not None:
+                    in_flight[0].result()
+                    yield from (_result(entry) for entry in in_flight[1])
+                in_flight = (future, batch)
+            if in_flight is not None:
+                in_flight[0].result()
+                yield from (_result(entry) for entry in in_flight[1])
+        finally:
+            # Django gives each thread a connection of its own: the writer's is closed in
+            # its thread, after the batch being saved (leaving the pool waits for both).
+            writer.submit(_close_connections)
+
+
 def import_files(
     *,
     project: Project,
     uploads: Iterable[Upload],
     created_by: User | None,
     batch_documents: int = BATCH_DOCUMENTS,
+    background: bool = False,
 ) -> Iterator[FileResult]:
     """Import ``uploads`` into ``project``, yielding one :class:`FileResult` per file, in order.
 
     Files are read one at a time as the iteration reaches them, so a folder of any size
-    needs no more memory than one batch. The caller decides who may import.
+    needs no more memory than a few batches. With ``background`` (for long imports such as
+    the command's), batches are saved in a writer thread with its own database connection
+    while the next batch is read, where :func:`saves_in_background` allows it. The caller
+    decides who may import.
     """
-    batch: list[_Entry] = []
-    documents = size = 0
-    for upload in uploads:
-        entry = _prepare(project, upload, created_by)
-        batch.append(entry)
-        documents += len(entry.documents)
-        size += entry.size
-        if documents >= batch_documents or size >= BATCH_BYTES or entry.after_save:
-            _save(project, batch, created_by)
-            yield from (_result(entry) for entry in batch)
-            batch, documents, size = [], 0, 0
-    if batch:
+    batches = _batches(project, uploads, created_by, batch_documents)
+    if saves_in_background(background):
+        yield from _import_in_background(project, batches, created_by)
+        return
+    for batch in batches:
         _save(project, batch, created_by)
         yield from (_result(entry) for entry in batch)
 

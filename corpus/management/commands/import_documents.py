@@ -77,7 +77,9 @@ class Command(BaseCommand):
             desc="Importing",
         )
         with progress:
-            for result in import_files(project=project, uploads=uploads, created_by=user):
+            for result in import_files(
+                project=project, uploads=uploads, created_by=user, background=True
+            ):
                 counts[result.status] += 1
                 documents += result.imported
                 if result.status != "imported" or result.duplicates:
