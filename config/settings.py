@@ -187,6 +187,9 @@ REST_FRAMEWORK = {
         "user": os.environ.get("THROTTLE_USER", "100000/hour"),
         "token": os.environ.get("THROTTLE_TOKEN", "20/minute"),
     },
+    # JSON only: the interactive documentation is Swagger UI at /api/docs/, which runs
+    # under the Content Security Policy; DRF's browsable pages need inline styles.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "corpus.permissions.LimitedJSONParser",
         "rest_framework.parsers.FormParser",

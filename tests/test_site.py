@@ -43,3 +43,28 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_viewer_sent_to_a_write_page_gets_the_sites_own_explanation(client, cast):
+    client.force_login(cast.carol)
+    response = client.get(reverse("corpus:import", args=[cast.project.slug]))
+    assert response.status_code == 403
+    assert b"Not allowed" in response.content
+    assert b"Viewers cannot" in response.content
+
+
+def test_the_api_answers_json_even_to_a_browser(client, cast):
+    client.force_login(cast.carol)
+    response = client.get(
+        "/api/annotations/",
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+
+
+def test_an_unknown_api_path_answers_json_404(client, cast):
+    client.force_login(cast.carol)
+    response = client.get("/api/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such endpoint in the API."}

@@ -288,14 +288,14 @@ def _stale_response(
     current = Annotation.objects.select_related("actor", "claim").get(pk=stale.current.pk)
     form = AnnotationForm(initial=_initial(current), project=document.project, editing=True)
     who = current.history.select_related("history_user").order_by("-history_id").first()
-    by = f" by {who.history_user}" if who and who.history_user else ""
+    by = f" (last saved by {who.history_user})" if who and who.history_user else ""
     return _form_response(
         request,
         document,
         form,
         current,
         message=(
-            f"Someone else changed this annotation{by} while you were editing it, so your "
+            f"This annotation was changed{by} after you opened it, so your "
             "change was not saved. The form now shows the current values; "
             "apply your change again and save."
         ),

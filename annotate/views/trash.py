@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -92,7 +93,8 @@ def empty(request: HttpRequest, project: str) -> HttpResponse:
         count = services.empty_trash(project=access.project, emptied_by=request.user)  # type: ignore[arg-type]
         messages.success(
             request,
-            f"Emptied the trash: {count} annotation(s) deleted for good. Their history stays.",
+            f"Emptied the trash: {count} annotation{pluralize(count)} deleted for good. "
+            "Their history stays.",
         )
         return redirect("annotate:trash", project=access.project.slug)
     count = Annotation.objects.trashed().filter(document__project=access.project).count()

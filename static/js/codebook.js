@@ -18,15 +18,26 @@
     paint(event.target.parentNode || document);
   });
 
+  // The row a request came from, so that focus can return to it after the swap.
+  var lastRowId = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var row = event.target.closest && event.target.closest("tr[id]");
+    lastRowId = row ? row.id : null;
+  });
+
   // After a swap, move the focus to what the person works with next: the first field
-  // of an inline form that just opened, or the Edit link of a row that was just saved.
+  // of an inline form that just opened, or the Edit link of a row that was just saved
+  // or whose edit was cancelled.
   document.addEventListener("htmx:afterSettle", function (event) {
     var element = event.target;
     if (!element || !element.querySelector) return;
     var field = element.querySelector(".inline-edit input:not([type=hidden]), .inline-edit select, .inline-edit textarea");
     if (field) { field.focus(); return; }
-    var edit = element.querySelector("a[hx-get][aria-label^='Edit ']");
-    if (edit && element.tagName === "TR") edit.focus();
+    var row = lastRowId && document.getElementById(lastRowId);
+    var edit = row && row.querySelector("a[hx-get][aria-label^='Edit ']");
+    if (edit && (element.tagName === "TR" || !document.activeElement || document.activeElement === document.body)) {
+      edit.focus();
+    }
   });
 
   // Escape closes an open inline form without saving.

@@ -264,7 +264,7 @@ def test_a_second_save_on_a_stale_version_is_refused_and_shows_the_current_value
     response = client.post(edit_url(annotation), {"version": 1, "stance": "support"}, headers=HX)
     assert response.status_code == 409
     body = response.content.decode()
-    assert "Someone else changed this annotation by alice" in body
+    assert "This annotation was changed (last saved by alice) after you opened it" in body
     assert 'name="version" value="2"' in body
     assert 'data-stance="oppose" aria-pressed="true"' in body
     annotation.refresh_from_db()

@@ -72,7 +72,7 @@ def test_only_owners_empty_the_trash_after_confirming(client, cast, document, tr
     assert b"Delete the 1 annotation in the trash for good?" in confirm.content
     assert Annotation.objects.filter(pk=trashed.pk).exists(), "asking is not doing"
     response = client.post(url("trash-empty", cast.project), follow=True)
-    assert "1 annotation(s) deleted for good" in response.content.decode()
+    assert "1 annotation deleted for good" in response.content.decode()
     assert list(Annotation.objects.all()) == [live]
 
 

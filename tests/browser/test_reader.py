@@ -337,7 +337,7 @@ def test_a_second_editor_is_refused_and_sees_the_current_values(
 
     stance(page, "Oppose").click()
     page.get_by_role("button", name="Save annotation").click()
-    expect(page.get_by_role("alert")).to_contain_text("Someone else changed this annotation")
+    expect(page.get_by_role("alert")).to_contain_text("This annotation was changed")
     expect(stance(page, "Neutral")).to_have_attribute("aria-pressed", "true")
     annotation.refresh_from_db()
     assert annotation.stance == "neutral"
