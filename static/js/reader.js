@@ -344,8 +344,28 @@
       hereList.hidden = true;
     }
     returnFocus = null;
-    goTo(String(event.detail.id));
+    const id = String(event.detail.id);
+    if (!segmentsOf(id).length) {
+      // Saved, but the filters hide it: say so, or the save looks as if it did nothing.
+      announce("Annotation saved. The current filters hide it; clear them to see it.");
+    }
+    goTo(id);
   });
+
+  let announceTimer;
+  function announce(text) {
+    const region = document.querySelector(".undo-region");
+    if (!region) return;
+    let note = region.querySelector(".saved-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "saved-note";
+      region.prepend(note);
+    }
+    note.textContent = text;
+    window.clearTimeout(announceTimer);
+    announceTimer = window.setTimeout(() => note.remove(), 8000);
+  }
 
   document.body.addEventListener("annotationTrashed", () => {
     if (panel) {

@@ -346,3 +346,18 @@ def test_a_second_editor_is_refused_and_sees_the_current_values(
     expect(page.locator(f"#entry-{annotation.pk}")).to_contain_text("Oppose")
     annotation.refresh_from_db()
     assert (annotation.stance, annotation.version) == ("oppose", 3)
+
+
+def test_a_save_hidden_by_the_filters_says_it_was_saved(page, sign_in, cast):
+    document = make_document(cast.project, title="Filtered save")
+    start = document.text.index("Sergey Naryshkin")
+    make_annotation(document, start=start, end=start + 16, stance="oppose", created_by=cast.alice)
+    sign_in("bob")
+    open_reader(page, document)
+    page.get_by_label("Position").select_option("oppose")
+    page.wait_for_url(re.compile("stance_filter=oppose"))
+    drag_select(page, "Shinzo Abe")
+    page.get_by_role("button", name="Support").click()
+    page.get_by_role("button", name="Save annotation").click()
+    expect(page.get_by_text("The current filters hide it")).to_be_visible()
+    assert Annotation.objects.filter(document=document, quote="Shinzo Abe").exists()
