@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -56,7 +57,13 @@ def trash(request: HttpRequest, project: str) -> HttpResponse:
     return render(
         request,
         "annotate/trash.html",
-        {"project": access.project, "access": access, "page": page, "section": "trash"},
+        {
+            "project": access.project,
+            "access": access,
+            "page": page,
+            "count": page.paginator.count,
+            "section": "trash",
+        },
     )
 
 
@@ -75,10 +82,17 @@ def restore(request: HttpRequest, project: str, annotation: int) -> HttpResponse
     )
     services.restore_annotation(annotation=found, restored_by=request.user)  # type: ignore[arg-type]
     if request.htmx:  # type: ignore[attr-defined]
-        return render(
-            request,
-            "annotate/trash.html#restored-row",
-            {"project": access.project, "annotation": found},
+        # The row says what happened; the count above the table is swapped out of band.
+        context = {
+            "project": access.project,
+            "access": access,
+            "annotation": found,
+            "count": Annotation.objects.trashed().filter(document__project=access.project).count(),
+            "oob": True,
+        }
+        return HttpResponse(
+            render_to_string("annotate/trash.html#restored-row", context, request)
+            + render_to_string("annotate/trash.html#trash-count", context, request)
         )
     messages.success(request, f"Restored “{found.quote[:80]}” to {found.document.title}.")
     return redirect("annotate:trash", project=access.project.slug)

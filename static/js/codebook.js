@@ -37,7 +37,11 @@
     var edit = row && row.querySelector("a[hx-get][aria-label^='Edit ']");
     if (edit && (element.tagName === "TR" || !document.activeElement || document.activeElement === document.body)) {
       edit.focus();
+      return;
     }
+    // A row that became a status line (a restored annotation) takes the focus itself.
+    var status = row && row.querySelector("[role=status][tabindex]");
+    if (status) status.focus();
   });
 
   // Escape closes an open inline form without saving.

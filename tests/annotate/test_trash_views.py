@@ -51,6 +51,10 @@ def test_restoring_with_htmx_answers_with_the_row_only(client, cast, trashed):
     )
     assert response.content.lstrip().startswith(b"<tr") and b"Restored" in response.content
     assert b"<html" not in response.content
+    # The count above the table follows, swapped out of band: the trash is now empty.
+    content = response.content.decode()
+    assert 'id="trash-count" hx-swap-oob="true">0 annotations in the trash.' in content
+    assert "Empty trash" not in content
 
 
 def test_a_viewer_sees_no_restore_button_and_cannot_restore(client, cast, trashed):
