@@ -3,6 +3,7 @@ call these, so a rule holds the same wherever a change comes from."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -181,7 +182,11 @@ def create_annotations(
             errors[index] = error.message_dict
     if errors:
         raise BulkValidationError(errors)
-    with transaction.atomic():
+    database = router.db_for_write(Annotation)
+    with transaction.atomic(using=database):
+        if connections[database].vendor == "postgresql":
+            _copy_with_history(annotations, created_by, database)
+            return annotations
         return bulk_create_with_history(
             annotations,
             Annotation,
@@ -189,6 +194,68 @@ def create_annotations(
             default_user=created_by,
             default_change_reason="created",
         )
+
+
+def _copy_with_history(
+    annotations: list[Annotation], created_by: User | None, database: str
+) -> None:
+    """PostgreSQL: write new annotations and their history records ("+", "created", by
+    ``created_by``) with COPY, the same rows that ``bulk_create_with_history`` writes but
+    in about a third of the time; Django building INSERT statements was most of the cost.
+
+    COPY returns no ids, so one query reserves them from the table's sequence first.
+    The caller's transaction makes it all or nothing.
+    """
+    if not annotations:
+        return
+    connection = connections[database]
+    history = Annotation.history.model  # type: ignore[attr-defined]
+    now = timezone.now()
+    user_id = created_by.pk if created_by is not None else None
+    table = Annotation._meta.db_table
+    fields = list(Annotation._meta.concrete_fields)
+    # History columns: the annotation's own (all but updated_at), then the record's.
+    record = {
+        "history_date": now,
+        "history_change_reason": "created",
+        "history_type": "+",
+        "history_user_id": user_id,
+    }
+    history_fields = [f for f in history._meta.concrete_fields if not f.primary_key]
+    own = {f.attname for f in fields}
+    unknown = [f.attname for f in history_fields if f.attname not in own | set(record)]
+    if unknown:  # a new history field would need a value here
+        raise RuntimeError(f"No COPY value for the history columns {unknown}")
+
+    def columns(model_fields: list[Any]) -> str:
+        return ", ".join(connection.ops.quote_name(str(f.column)) for f in model_fields)
+
+    def value(field: Any, annotation: Annotation) -> Any:
+        if field.attname in record:
+            return record[field.attname]
+        raw = getattr(annotation, field.attname)
+        if isinstance(field, models.JSONField):
+            return json.dumps(raw, cls=field.encoder)
+        return raw
+
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(annotations)],
+        )
+        for annotation, (pk,) in zip(annotations, cursor.fetchall(), strict=True):
+            annotation.pk = pk
+            annotation.created_at = annotation.updated_at = now
+            annotation._state.adding = False
+            annotation._state.db = database
+        for model_fields, name in (
+            (fields, table),
+            (history_fields, history._meta.db_table),
+        ):
+            quoted = connection.ops.quote_name(name)
+            with cursor.cursor.copy(f"COPY {quoted} ({columns(model_fields)}) FROM STDIN") as copy:
+                for annotation in annotations:
+                    copy.write_row([value(f, annotation) for f in model_fields])
 
 
 def check_annotations(*, items: Sequence[NewAnnotation]) -> dict[int, dict[str, list[str]]]:
