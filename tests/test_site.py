@@ -68,3 +68,17 @@ def test_an_unknown_api_path_answers_json_404(client, cast):
     response = client.get("/api/no-such-thing/")
     assert response.status_code == 404
     assert response.json() == {"detail": "No such endpoint in the API."}
+
+
+def test_the_project_navigation_offers_import_to_annotators_only_on_every_page(client, cast):
+    pages = [
+        reverse("corpus:project-detail", args=[cast.project.slug]),
+        reverse("annotate:actor-list", args=[cast.project.slug]),
+        reverse("annotate:matrix", args=[cast.project.slug]),
+        reverse("annotate:network", args=[cast.project.slug]),
+    ]
+    import_url = reverse("corpus:import", args=[cast.project.slug]).encode()
+    for user, shown in ((cast.bob, True), (cast.carol, False)):
+        client.force_login(user)
+        for url in pages:
+            assert (import_url in client.get(url).content) is shown, (user.username, url)

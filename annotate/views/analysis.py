@@ -19,17 +19,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.middleware import HtmxDetails
 
 from annotate import networks
 from annotate.models import Actor, Annotation, Claim
 from annotate.statements import csv_lines, statement_rows
+from corpus.access import project_access
+from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
 
 # A page shows at most this many of the most active actors and claims; filters or the
 # statement table reach the rest.
@@ -37,10 +33,6 @@ MAX_ROWS = 100
 MAX_COLUMNS = 40
 
 SORTS = [("activity", "Most statements first"), ("name", "Name")]
-
-
-def _project(request: HttpRequest, slug: str) -> Project:
-    return get_object_or_404(Project.objects.visible_to(request.user), slug=slug)
 
 
 class StatementFilterForm(forms.Form):
@@ -206,9 +198,15 @@ def stance_matrix(statements: QuerySet[Annotation], project: Project, sort: str)
 @login_required
 @vary_on_headers("HX-Request")
 def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
-    project_obj = _project(request, project)
+    access = project_access(request, project)
+    project_obj = access.project
     form = StatementFilterForm(request.GET, project=project_obj)
-    context: dict[str, Any] = {"project": project_obj, "section": "matrix", "form": form}
+    context: dict[str, Any] = {
+        "project": project_obj,
+        "access": access,
+        "section": "matrix",
+        "form": form,
+    }
     if not form.is_valid():
         return render(request, "annotate/matrix.html", context, status=400)
     statements = form.statements(project_obj)
@@ -246,7 +244,7 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
 def statements_export(request: HttpRequest, project: str) -> HttpResponseBase:
     """The statement table as CSV (`?format=csv`) or Excel-ready CSV (`?format=excel`),
     with the stance matrix's filters."""
-    project_obj = _project(request, project)
+    project_obj = project_access(request, project).project
     file_format = request.GET.get("format", "csv")
     form = StatementFilterForm(request.GET, project=project_obj)
     if file_format not in ("csv", "excel") or not form.is_valid():
@@ -332,9 +330,15 @@ class NetworkForm(forms.Form):
 
 @login_required
 def network(request: HttpRequest, project: str) -> HttpResponse:
-    project_obj = _project(request, project)
+    access = project_access(request, project)
+    project_obj = access.project
     form = NetworkForm(request.GET or {"kind": "congruence"}, project=project_obj)
-    context: dict[str, Any] = {"project": project_obj, "section": "network", "form": form}
+    context: dict[str, Any] = {
+        "project": project_obj,
+        "access": access,
+        "section": "network",
+        "form": form,
+    }
     if not form.is_valid():
         return render(request, "annotate/network.html", context, status=400)
     options = form.options()

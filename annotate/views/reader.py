@@ -12,14 +12,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
 
 from annotate import services
 from annotate.highlights import (
@@ -30,12 +29,8 @@ from annotate.highlights import (
     render_segments,
 )
 from annotate.models import Actor, Annotation, Claim, Stance
+from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project, Role
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
 
 TEMPLATE = "annotate/reader.html"
 

@@ -9,16 +9,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.middleware import HtmxDetails
 
 from corpus import hooks
+from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
 
 DOCUMENTS_PER_PAGE = 50
 
