@@ -3,6 +3,7 @@ call these, so a rule holds the same wherever a change comes from."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -161,8 +162,12 @@ def create_annotation(
         ),
         created_by,
     )
-    with transaction.atomic():
-        annotation.save()
+    database = router.db_for_write(Annotation)
+    if connections[database].vendor == "postgresql":
+        _insert_with_history(annotation, created_by, database)
+    else:
+        with transaction.atomic(using=database):
+            annotation.save()
     return annotation
 
 
@@ -196,6 +201,81 @@ def create_annotations(
         )
 
 
+@functools.cache
+def _history_layout() -> tuple[Any, list[Any], list[Any]]:
+    """The history model, the annotation's fields and the history record's fields."""
+    history = Annotation.history.model  # type: ignore[attr-defined]
+    fields = list(Annotation._meta.concrete_fields)
+    history_fields = [f for f in history._meta.concrete_fields if not f.primary_key]
+    record = {"history_date", "history_change_reason", "history_type", "history_user_id"}
+    unknown = [
+        f.attname for f in history_fields if f.attname not in record | {f.attname for f in fields}
+    ]
+    if unknown:  # a new history field would need a value in _CreatedRows.record
+        raise RuntimeError(f"No value for the history columns {unknown}")
+    return history, fields, history_fields
+
+
+class _CreatedRows:
+    """How new annotations and their "created" history records map onto columns, for
+    the PostgreSQL paths that write both without the ORM: the same rows that ``save()``
+    and simple_history's ``post_save`` write, in one round trip or one COPY."""
+
+    def __init__(self, created_by: User | None, database: str):
+        self.connection = connections[database]
+        self.now = timezone.now()
+        # History columns: the annotation's own (all but updated_at), then the record's.
+        self.record = {
+            "history_date": self.now,
+            "history_change_reason": "created",
+            "history_type": "+",
+            "history_user_id": created_by.pk if created_by is not None else None,
+        }
+        self.history, self.fields, self.history_fields = _history_layout()
+
+    def quote(self, name: str) -> str:
+        return self.connection.ops.quote_name(name)
+
+    def columns(self, model_fields: list[Any]) -> str:
+        return ", ".join(self.quote(str(f.column)) for f in model_fields)
+
+    def saved(self, annotation: Annotation, pk: int) -> None:
+        annotation.pk = pk
+        annotation.created_at = annotation.updated_at = self.now
+        annotation._state.adding = False
+        annotation._state.db = self.connection.alias
+
+
+def _insert_with_history(annotation: Annotation, created_by: User | None, database: str) -> None:
+    """PostgreSQL: write one new annotation and its history record in one statement
+    (a data-modifying WITH), where ``save()`` and simple_history take four round trips
+    (BEGIN, two INSERTs, COMMIT). A single statement is atomic by itself."""
+    rows = _CreatedRows(created_by, database)
+    annotation.created_at = annotation.updated_at = rows.now
+    own = [f for f in rows.fields if not f.primary_key]
+    selected = []
+    params: list[Any] = [
+        f.get_db_prep_save(getattr(annotation, f.attname), rows.connection) for f in own
+    ]
+    for f in rows.history_fields:
+        if f.attname in rows.record:
+            selected.append("%s")
+            params.append(rows.record[f.attname])
+        else:
+            selected.append(f"new.{rows.quote(f.column)}")
+    table, history_table = Annotation._meta.db_table, rows.history._meta.db_table
+    sql = (
+        f"WITH new AS (INSERT INTO {rows.quote(table)} ({rows.columns(own)}) "
+        f"VALUES ({', '.join(['%s'] * len(own))}) RETURNING *) "
+        f"INSERT INTO {rows.quote(history_table)} ({rows.columns(rows.history_fields)}) "
+        f"SELECT {', '.join(selected)} FROM new RETURNING {rows.quote('id')}"
+    )
+    with rows.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (pk,) = cursor.fetchone()
+    rows.saved(annotation, pk)
+
+
 def _copy_with_history(
     annotations: list[Annotation], created_by: User | None, database: str
 ) -> None:
@@ -208,52 +288,29 @@ def _copy_with_history(
     """
     if not annotations:
         return
-    connection = connections[database]
-    history = Annotation.history.model  # type: ignore[attr-defined]
-    now = timezone.now()
-    user_id = created_by.pk if created_by is not None else None
-    table = Annotation._meta.db_table
-    fields = list(Annotation._meta.concrete_fields)
-    # History columns: the annotation's own (all but updated_at), then the record's.
-    record = {
-        "history_date": now,
-        "history_change_reason": "created",
-        "history_type": "+",
-        "history_user_id": user_id,
-    }
-    history_fields = [f for f in history._meta.concrete_fields if not f.primary_key]
-    own = {f.attname for f in fields}
-    unknown = [f.attname for f in history_fields if f.attname not in own | set(record)]
-    if unknown:  # a new history field would need a value here
-        raise RuntimeError(f"No COPY value for the history columns {unknown}")
-
-    def columns(model_fields: list[Any]) -> str:
-        return ", ".join(connection.ops.quote_name(str(f.column)) for f in model_fields)
+    rows = _CreatedRows(created_by, database)
 
     def value(field: Any, annotation: Annotation) -> Any:
-        if field.attname in record:
-            return record[field.attname]
+        if field.attname in rows.record:
+            return rows.record[field.attname]
         raw = getattr(annotation, field.attname)
         if isinstance(field, models.JSONField):
             return json.dumps(raw, cls=field.encoder)
         return raw
 
-    with connection.cursor() as cursor, connection.wrap_database_errors:
+    with rows.connection.cursor() as cursor, rows.connection.wrap_database_errors:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(annotations)],
+            [Annotation._meta.db_table, len(annotations)],
         )
         for annotation, (pk,) in zip(annotations, cursor.fetchall(), strict=True):
-            annotation.pk = pk
-            annotation.created_at = annotation.updated_at = now
-            annotation._state.adding = False
-            annotation._state.db = database
+            rows.saved(annotation, pk)
         for model_fields, name in (
-            (fields, table),
-            (history_fields, history._meta.db_table),
+            (rows.fields, Annotation._meta.db_table),
+            (rows.history_fields, rows.history._meta.db_table),
         ):
-            quoted = connection.ops.quote_name(name)
-            with cursor.cursor.copy(f"COPY {quoted} ({columns(model_fields)}) FROM STDIN") as copy:
+            columns = rows.columns(model_fields)
+            with cursor.cursor.copy(f"COPY {rows.quote(name)} ({columns}) FROM STDIN") as copy:
                 for annotation in annotations:
                     copy.write_row([value(f, annotation) for f in model_fields])
 

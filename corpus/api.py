@@ -48,7 +48,10 @@ class IdField(serializers.PrimaryKeyRelatedField):
     """A related object by id, looked up in the caller's scope.
 
     With ``scope``, a function of the request's user that gives the queryset, the lookup
-    is built only when the field is used, not for every serializer made.
+    is built only when the field is used, not for every serializer made. A serializer
+    that has already fetched some of its related objects (several in one query) puts
+    them in its ``prefetched`` dict, by field name and id (None for "not found"), and
+    this field takes them from there.
     """
 
     def __init__(self, *args: Any, scope: Any = None, **kwargs: Any) -> None:
@@ -66,6 +69,12 @@ class IdField(serializers.PrimaryKeyRelatedField):
             self.fail("does_not_exist", pk_value=data)
         if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
             self.fail("does_not_exist", pk_value=data)
+        prefetched = getattr(self.parent, "prefetched", {})
+        if isinstance(data, int) and (self.field_name, data) in prefetched:
+            found = prefetched[self.field_name, data]
+            if found is None:
+                self.fail("does_not_exist", pk_value=data)
+            return found
         return super().to_internal_value(data)
 
 

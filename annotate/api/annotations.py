@@ -4,6 +4,7 @@ streaming exports, all through ``annotate.services``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
@@ -33,7 +34,7 @@ from corpus.api import (
     IdLookupMixin,
     reverse_api,
 )
-from corpus.models import Document, Project
+from corpus.models import Document, Membership, Project
 from corpus.pagination import IdCursorPagination
 from corpus.permissions import (
     LimitedJSONParser,
@@ -117,9 +118,65 @@ class AnnotationSerializer(serializers.Serializer):
         read_only=True, help_text="Goes up by one with every change; part of the ETag."
     )
 
+    def to_internal_value(self, data: Any) -> Any:
+        if self.instance is None and isinstance(data, Mapping):
+            self.prefetched = prefetch_references(self.context["request"].user, data)
+        return super().to_internal_value(data)
+
     def to_representation(self, instance: Annotation) -> dict[str, Any]:
         # Written out by hand: lists, bulk answers and exports render thousands of these.
         return annotation_json(instance)
+
+
+def _given_id(data: Mapping[str, Any], name: str) -> int | None:
+    value = data.get(name)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
+        return value
+    return None
+
+
+def _references_sql() -> str:
+    document, membership = Document._meta.db_table, Membership._meta.db_table
+    actor, claim = Actor._meta.db_table, Claim._meta.db_table
+    # The join on the caller's membership is ``Document.objects.visible_to``.
+    return f"""
+        SELECT d.id, d.project_id, d.text, m.role AS caller_role,
+               (SELECT a.project_id FROM {actor} a WHERE a.id = %s) AS actor_project,
+               (SELECT c.project_id FROM {claim} c WHERE c.id = %s) AS claim_project
+        FROM {document} d
+        JOIN {membership} m ON m.project_id = d.project_id AND m.user_id = %s
+        WHERE d.id = %s
+    """.strip()
+
+
+def prefetch_references(user: Any, data: Mapping[str, Any]) -> dict[tuple[str, int], Any]:
+    """The document a new annotation names, with the caller's role in its project, and
+    its actor and claim when they belong to that project: one query instead of three.
+
+    Written as SQL because this is the hot path of every single create: building the
+    same query with the ORM took longer than running it.
+
+    Returns what the reference fields take (see ``IdField``); an actor or claim of
+    another project is left for the field's own lookup, whose error says which.
+    """
+    document_id = _given_id(data, "document")
+    if document_id is None or not user.is_authenticated:
+        return {}
+    wanted = {"actor": _given_id(data, "actor"), "claim": _given_id(data, "claim")}
+    rows = Document.objects.raw(
+        _references_sql(), [wanted["actor"], wanted["claim"], user.pk, document_id]
+    )
+    document = next(iter(rows), None)
+    found: dict[tuple[str, int], Any] = {("document", document_id): document}
+    if document is None:
+        return found
+    for (name, pk), model in zip(wanted.items(), (Actor, Claim), strict=True):
+        if pk is not None and getattr(document, f"{name}_project") == document.project_id:
+            # Only the id and the project are needed to tag; other fields load on use.
+            found[name, pk] = model.from_db(
+                document._state.db, ["id", "project_id"], [pk, document.project_id]
+            )
+    return found
 
 
 def annotation_json(annotation: Annotation) -> dict[str, Any]:

@@ -59,6 +59,41 @@ def test_creating_answers_201_with_location_and_etag(api, cast, document):
     assert Annotation.objects.get(pk=body["id"]).stance == "support"
 
 
+def test_a_create_reads_the_document_actor_and_claim_in_one_query(
+    api, cast, document, django_assert_max_num_queries
+):
+    client = api("bob")
+    body = {
+        "document": document.pk,
+        "start": 0,
+        "end": 5,
+        "actor": make_actor(cast.project).pk,
+        "claim": make_claim(cast.project).pk,
+        "stance": "oppose",
+    }
+    # The token, the references with bob's role, then the write. Saving on SQLite
+    # takes two inserts and a savepoint's worth more; PostgreSQL writes in one statement.
+    with django_assert_max_num_queries(3 if connection.vendor == "postgresql" else 7) as queries:
+        assert post(client, body).status_code == 201
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(reads) == 2, reads
+
+
+def test_a_new_annotation_and_its_first_history_record_agree(api, cast, document):
+    actor, claim = make_actor(cast.project), make_claim(cast.project)
+    body = {"document": document.pk, "start": 15, "end": 25, "actor": actor.pk}
+    created = post(api("bob"), {**body, "claim": claim.pk, "stance": "neutral", "note": "n"})
+    annotation = Annotation.objects.get(pk=created.json()["id"])
+    (record,) = annotation.history.all()
+    assert (record.history_type, record.history_change_reason) == ("+", "created")
+    assert record.history_user == cast.bob
+    for name in ("document_id", "start", "end", "quote", "actor_id", "claim_id", "stance"):
+        assert getattr(record, name) == getattr(annotation, name), name
+    assert (record.note, record.version, record.created_by) == ("n", 1, cast.bob)
+    assert record.created_at == annotation.created_at
+    assert created.json()["created_at"] == annotation.created_at.isoformat().replace("+00:00", "Z")
+
+
 def test_offsets_count_code_points_not_utf16_units(api, cast):
     document = make_document(cast.project, text="Abe 🇯🇵 and Putin 普京 met.")
     response = post(api("bob"), {"document": document.pk, "start": 17, "end": 19, "quote": "普京"})
