@@ -104,6 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif os.environ.get("PG_SERVER_SIDE_BINDING", "true").lower() not in ("0", "false", "no"):
+    # Parameters travel apart from the SQL, so psycopg prepares a query the fifth time
+    # a connection runs it and PostgreSQL stops re-planning it (about 0.3 ms a query).
+    # Turn off behind a pooler in transaction mode, which cannot keep prepared statements.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -170,7 +175,7 @@ SECURE_CSP = {
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "corpus.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

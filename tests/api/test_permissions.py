@@ -178,6 +178,15 @@ def test_an_invalid_token_gets_401(api):
     assert response.json() == {"detail": "Invalid token."}
 
 
+def test_the_token_of_a_deactivated_account_gets_401(api, cast):
+    client = api("bob")
+    cast.bob.is_active = False
+    cast.bob.save()
+    response = client.get("/api/annotations/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "User inactive or deleted."}
+
+
 def test_a_viewer_is_refused_before_the_input_is_judged(api, world):
     response = api("carol").patch(
         f"/api/documents/{world.document.pk}/", {"published_at": "not a date"}, format="json"

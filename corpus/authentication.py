@@ -1,0 +1,31 @@
+"""How scripts sign their API requests: ``Authorization: Token <key>``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's token authentication, with the user loaded by one plain query.
+
+    Every request a script makes passes through here, and building the ORM's
+    token-and-user join took longer than PostgreSQL took to answer it.
+    """
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
+        users = get_user_model()._meta
+        sql = (
+            f"SELECT u.* FROM {users.db_table} u "
+            f"JOIN {Token._meta.db_table} t ON t.user_id = u.{users.pk.column} "
+            "WHERE t.key = %s"
+        )
+        user = next(iter(get_user_model().objects.raw(sql, [key])), None)
+        if user is None:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        return user, Token(key=key, user=user)
