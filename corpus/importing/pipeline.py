@@ -279,8 +279,8 @@ def _find_duplicates(project: Project, entries: list[_Entry]) -> None:
 def _insert(documents: list[Document]) -> None:
     """Save new documents at once, setting their ids.
 
-    PostgreSQL loads them with COPY, which takes about half the time of a bulk INSERT of
-    texts this size; its ids are then read back by content hash, unique in a project.
+    PostgreSQL loads them with a binary COPY, which takes less than half the time of a
+    bulk INSERT of texts this size; its ids are then read back by content hash, unique in a project.
     """
     if not documents:
         return
@@ -299,9 +299,12 @@ def _insert(documents: list[Document]) -> None:
     ]
     # This thread's connection itself: each use of the ``connection`` proxy is a lookup.
     database = connections[connection.alias]
+    # Binary COPY: texts and the original bytes go as they are, with no escaping.
+    types = [str(field.db_type(database)).split("(")[0] for field in fields]
     # The wrapper turns the driver's errors into Django's, as for any other query.
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
             for document in documents:
                 copy.write_row(
                     [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from annotate.demo import CORPUS_DIR
@@ -129,6 +129,24 @@ def test_the_original_bytes_and_encoding_are_kept_beside_the_normalised_text(cas
     assert bytes(document.original) == raw
     assert (document.original_filename, document.original_encoding) == ("a.txt", "utf-8-sig")
     assert document.created_by == cast.bob
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compression is PostgreSQL's")
+def test_long_texts_and_uploads_are_compressed_with_lz4_and_read_back_exactly(cast):
+    raw = "\ufeffTōkyō and Moscow resumed talks on the islands.\r\n".encode() * 200
+    [result] = import_files(
+        project=cast.project, uploads=[Upload.from_bytes("long.txt", raw)], created_by=cast.bob
+    )
+    document = Document.objects.get(pk=result.documents[0][0])
+    assert bytes(document.original) == raw
+    assert document.text.startswith("Tōkyō and Moscow resumed talks on the islands.\n")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(text), pg_column_compression(original) "
+            "FROM corpus_document WHERE id = %s",
+            [document.pk],
+        )
+        assert cursor.fetchone() == ("lz4", "lz4")
 
 
 def test_an_html_page_yields_its_article_text_and_metadata_without_navigation_or_footer(cast):
