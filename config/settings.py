@@ -236,4 +236,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Each task's start and end is no news; its failures are.
+    "loggers": {"django.tasks": {"level": "WARNING"}},
 }

@@ -6,6 +6,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -153,3 +154,17 @@ class Document(models.Model):
         return reverse(
             "annotate:reader", kwargs={"project": self.project.slug, "document": self.pk}
         )
+
+
+class DocumentSearch(models.Model):
+    """A document's full-text search vector, on PostgreSQL; ``corpus.search`` fills it
+    after the document arrives and migration 0004 adds the GIN index and the trigger that
+    keeps it current. The table stays empty on SQLite."""
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    vector = SearchVectorField()
+
+    def __str__(self) -> str:
+        return f"Search vector of document {self.document_id}"

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from . import hooks
 from .models import Document, Membership, Project, Role, content_hash
+from .tasks import index_after_commit
 
 #: Document fields that describe the source and never move offsets.
 METADATA_FIELDS = (
@@ -168,6 +169,7 @@ def create_document(
         if existing is not None:
             raise DuplicateDocument(existing)
         document.save()
+    index_after_commit()
     return document
 
 

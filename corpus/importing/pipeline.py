@@ -29,6 +29,7 @@ from django.template.defaultfilters import filesizeformat
 from corpus import hooks
 from corpus.models import Document, Project
 from corpus.services import prepare_document
+from corpus.tasks import index_after_commit
 
 from .formats import AfterSave, ParsedFile, Rejected
 from .html_pages import parse_html
@@ -449,8 +450,7 @@ def _import_in_background(
 ) -> Iterator[FileResult]:
     """Save batch N in a writer thread while this thread reads and checks batch N+1.
 
-    PostgreSQL works on the other core meanwhile (its full-text index costs about as much
-    as reading and checking the files). The writer saves one batch after the other, each
+    PostgreSQL works on the other core meanwhile. The writer saves one batch after the other, each
     exactly as :func:`_save` does in the foreground, so a batch's duplicates are looked
     up only once the batch before it is committed, and every file stays all or nothing.
     At most three batches are held: one being saved, one waiting, one being read.
@@ -480,6 +480,7 @@ def import_files(
     created_by: User | None,
     batch_documents: int = BATCH_DOCUMENTS,
     background: bool = False,
+    index_for_search: bool = True,
 ) -> Iterator[FileResult]:
     """Import ``uploads`` into ``project``, yielding one :class:`FileResult` per file, in order.
 
@@ -487,18 +488,23 @@ def import_files(
     needs no more memory than a few batches. With ``background`` (for long imports such as
     the command's), batches are saved in a writer thread with its own database connection
     while the next batch is read, where :func:`saves_in_background` allows it. The caller
-    decides who may import.
+    decides who may import. Once all are in, the new documents are indexed for search
+    (``corpus.tasks.index_documents``), unless ``index_for_search`` is off for a caller
+    that sees to it itself.
     """
     batches = _batches(project, uploads, created_by, batch_documents)
     if saves_in_background(background):
         yield from _import_in_background(project, batches, created_by)
-        return
-    for batch in batches:
-        _save(project, batch, created_by)
-        yield from (_result(entry) for entry in batch)
+    else:
+        for batch in batches:
+            _save(project, batch, created_by)
+            yield from (_result(entry) for entry in batch)
+    if index_for_search:
+        index_after_commit()
 
 
 def import_text(*, project: Project, title: str, text: str, created_by: User | None) -> FileResult:
     """Import pasted text as one document, through the same checks as a file."""
     upload = Upload.from_bytes("Pasted text", text.encode("utf-8"), title=title, extension=".txt")
-    return next(import_files(project=project, uploads=[upload], created_by=created_by))
+    (result,) = import_files(project=project, uploads=[upload], created_by=created_by)
+    return result

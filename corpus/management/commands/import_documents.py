@@ -14,10 +14,12 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.tasks import TaskResultStatus
 from tqdm import tqdm
 
 from corpus.importing import Upload, import_files
 from corpus.models import Project, Role
+from corpus.tasks import index_documents
 
 
 def _files(paths: list[Path]) -> Iterator[tuple[Path, str]]:
@@ -78,7 +80,11 @@ class Command(BaseCommand):
         )
         with progress:
             for result in import_files(
-                project=project, uploads=uploads, created_by=user, background=True
+                project=project,
+                uploads=uploads,
+                created_by=user,
+                background=True,
+                index_for_search=False,
             ):
                 counts[result.status] += 1
                 documents += result.imported
@@ -96,6 +102,24 @@ class Command(BaseCommand):
         )
         if counts["rejected"] and verbosity >= 1:
             self.stderr.write(self.style.WARNING(f"{counts['rejected']} file(s) were rejected."))
+        if documents:
+            self._index_for_search()
+
+    def _index_for_search(self) -> None:
+        """The documents are in; now their search vectors, or a task that builds them."""
+        started = time.perf_counter()
+        result = index_documents.enqueue()
+        if result.status == TaskResultStatus.SUCCESSFUL:
+            if result.return_value:
+                self.stdout.write(
+                    f"Indexed {result.return_value} document(s) for search in "
+                    f"{time.perf_counter() - started:.1f} s."
+                )
+        else:
+            self.stdout.write(
+                "Indexing for search is queued; until it runs, searches read the new "
+                "documents' texts directly."
+            )
 
     def _user(self, project: Project, username: str | None):
         users = get_user_model().objects
