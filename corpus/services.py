@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import unicodedata
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 
 from . import hooks
@@ -119,18 +120,49 @@ def prepare_document(
         raise ValidationError({"text": ValidationError("The document has no text.", code="empty")})
     fields = _validate_metadata({"title": title, **metadata})
     fields.setdefault("metadata", {})
-    return Document(
-        project=project,
+    values = {
+        key: ("" if value is None and key != "published_at" else value)
+        for key, value in fields.items()
+    }
+    document = _new_document(
+        project_id=project.pk,
         text=text,
         content_hash=content_hash(text),
-        created_by=created_by,
+        created_by_id=created_by.pk if created_by is not None else None,
         original=original,
         original_filename=original_filename[:500],
         original_encoding=original_encoding,
-        **{
-            key: ("" if value is None and key != "published_at" else value)
-            for key, value in fields.items()
-        },
+        **values,
+    )
+    # What Document(project=..., created_by=...) would remember, without a query later.
+    fields_cache = document._state.fields_cache
+    fields_cache["project"] = project
+    fields_cache["created_by"] = created_by
+    return document
+
+
+@functools.cache
+def _document_fields() -> list[tuple[str, Any]]:
+    """Each column's attribute name and its default (or the field, to call for one)."""
+    return [
+        (
+            field.attname,
+            field if field.has_default() and callable(field.default) else field.get_default(),
+        )
+        for field in Document._meta.concrete_fields
+    ]
+
+
+def _new_document(**values: Any) -> Document:
+    """``Document(**values)`` by attribute names, built the faster way Django builds rows
+    it reads, positionally: an import makes thousands."""
+    return Document(
+        *[
+            values[name]
+            if name in values
+            else (default.get_default() if isinstance(default, models.Field) else default)
+            for name, default in _document_fields()
+        ]
     )
 
 

@@ -22,7 +22,7 @@ from corpus.models import Project, Role
 from corpus.tasks import index_documents
 
 
-def _files(paths: list[Path]) -> Iterator[tuple[Path, str]]:
+def _files(paths: list[Path]) -> Iterator[tuple[Path | str, str]]:
     """Each file under ``paths`` (folders recursively, in name order), with a display name."""
     for path in paths:
         if not path.is_dir():
@@ -32,10 +32,10 @@ def _files(paths: list[Path]) -> Iterator[tuple[Path, str]]:
         base = str(path.parent)
         for folder, subfolders, names in os.walk(path):
             subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+            shown = os.path.relpath(folder, base)
             for name in sorted(names):
                 if not name.startswith("."):
-                    full = os.path.join(folder, name)
-                    yield Path(full), os.path.relpath(full, base)
+                    yield os.path.join(folder, name), os.path.join(shown, name)
 
 
 class Command(BaseCommand):
