@@ -19,14 +19,16 @@ _SIGNATURES = {
     b"SQLite format 3\x00": "an SQLite database",
     b"\x1f\x8b": "a gzip archive",
 }
+_ANY_SIGNATURE = tuple(_SIGNATURES)
 _CONTROL = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 
 
 def sniff_binary(data: bytes) -> str | None:
     """A description of the binary format ``data`` is in, or None when it may be text."""
-    for signature, kind in _SIGNATURES.items():
-        if data.startswith(signature):
-            return kind
+    if data.startswith(_ANY_SIGNATURE):
+        for signature, kind in _SIGNATURES.items():
+            if data.startswith(signature):
+                return kind
     head = data[:8192]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
