@@ -110,7 +110,11 @@ def content_hash(text: str) -> str:
 
 
 class Document(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    # No index of its own: those on (project, content_hash) and (project, published_at)
+    # serve lookups by project, and every index costs each imported document.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="documents", db_index=False
+    )
     title = models.CharField(max_length=500)
     text = models.TextField(help_text="Canonical text; annotation offsets count into it.")
     source_name = models.CharField("source", max_length=200, blank=True)
