@@ -47,9 +47,14 @@ class DuplicateDocument(ValidationError):
         )
 
 
+_METADATA_NAMES = frozenset(METADATA_FIELDS)
+
+
 def normalize_text(text: str) -> str:
     """Unicode NFC with every line break as \\n; nothing else is changed or dropped."""
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
 
 
 def _validate_metadata(fields: dict[str, Any]) -> dict[str, Any]:
@@ -112,11 +117,11 @@ def prepare_document(
     **metadata: Any,
 ) -> Document:
     """Validate and build an unsaved document; importers save many of these in one batch."""
-    unknown = set(metadata) - set(METADATA_FIELDS)
+    unknown = metadata.keys() - _METADATA_NAMES
     if unknown:
         raise TypeError(f"Unknown document fields: {', '.join(sorted(unknown))}")
     text = normalize_text(text)
-    if not text.strip():
+    if not text or text.isspace():
         raise ValidationError({"text": ValidationError("The document has no text.", code="empty")})
     fields = _validate_metadata({"title": title, **metadata})
     fields.setdefault("metadata", {})
