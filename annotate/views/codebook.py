@@ -32,6 +32,7 @@ from annotate.forms import (
 )
 from annotate.models import Actor, Claim
 from corpus.access import ProjectAccess, project_access
+from corpus.http import HtmxHttpRequest
 from corpus.models import Project
 
 from .history import describe, referenced_ids
@@ -184,7 +185,7 @@ def _context(kind: EntryKind, access: ProjectAccess, **extra: Any) -> dict[str, 
     }
 
 
-def entry_list(request: HttpRequest, project: str, kind: EntryKind) -> HttpResponse:
+def entry_list(request: HtmxHttpRequest, project: str, kind: EntryKind) -> HttpResponse:
     access = project_access(request, project)
     search = kind.search_form(access.project, request.GET)
     page = Paginator(_listed(kind, access.project, search), PER_PAGE).get_page(
@@ -192,13 +193,13 @@ def entry_list(request: HttpRequest, project: str, kind: EntryKind) -> HttpRespo
     )
     context = _context(kind, access, search=search, page=page, entries=page.object_list)
     template = kind.list_template
-    if request.htmx and not request.htmx.history_restore_request:  # type: ignore[attr-defined]
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context)
 
 
 def entry_form(
-    request: HttpRequest, project: str, kind: EntryKind, pk: int | None = None
+    request: HtmxHttpRequest, project: str, kind: EntryKind, pk: int | None = None
 ) -> HttpResponse:
     access = project_access(request, project)
     entry = _entry(kind, access, pk) if pk is not None else None
@@ -206,7 +207,7 @@ def entry_form(
         access.require_annotator()
     form_kwargs: dict[str, Any] = {"project": access.project, kind.noun: entry}
     form = kind.form(request.POST if request.method == "POST" else None, **form_kwargs)
-    inline = bool(request.htmx) and entry is not None  # type: ignore[attr-defined]
+    inline = bool(request.htmx) and entry is not None
     if request.method == "POST" and form.is_valid():
         try:
             if entry is None:

@@ -29,6 +29,7 @@ from annotate.highlights import (
     render_segments,
 )
 from annotate.models import Actor, Annotation, Claim, Stance
+from corpus.access import project_access
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project, Role
 
@@ -472,7 +473,8 @@ SUGGESTIONS = 12
 
 
 def _suggest(request: HtmxHttpRequest, project: str, kind: str) -> HttpResponse:
-    project_obj = get_object_or_404(Project.objects.visible_to(request.user), slug=project)
+    access = project_access(request, project)
+    project_obj = access.project
     query = " ".join(request.GET.get(kind, "").split())
     lowered = query.casefold()
     options: list[tuple[str, str]] = []
@@ -492,7 +494,6 @@ def _suggest(request: HtmxHttpRequest, project: str, kind: str) -> HttpResponse:
                 exact = exact or claim.label.casefold() == lowered
                 options.append((claim.label, ""))
     options.sort(key=lambda option: (not option[0].casefold().startswith(lowered), option[0]))
-    role = project_obj.role_of(request.user)
     return render(
         request,
         TEMPLATE + "#suggestions",
@@ -500,7 +501,7 @@ def _suggest(request: HtmxHttpRequest, project: str, kind: str) -> HttpResponse:
             "kind": kind,
             "query": query,
             "options": options[:SUGGESTIONS],
-            "offer_new": bool(query) and not exact and bool(role and role.can_annotate),
+            "offer_new": bool(query) and not exact and access.can_annotate,
         },
     )
 

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from annotate import services
 from annotate.models import Actor, Annotation, Claim
 from corpus.access import project_access
+from corpus.http import HtmxHttpRequest
 
 from .history import describe, referenced_ids, usernames
 
@@ -70,7 +71,7 @@ def trash(request: HttpRequest, project: str) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 @require_POST
-def restore(request: HttpRequest, project: str, annotation: int) -> HttpResponse:
+def restore(request: HtmxHttpRequest, project: str, annotation: int) -> HttpResponse:
     access = project_access(request, project)
     access.require_annotator()
     # An annotation someone else restored a moment ago counts as restored, not missing.
@@ -81,7 +82,7 @@ def restore(request: HttpRequest, project: str, annotation: int) -> HttpResponse
         pk=annotation,
     )
     services.restore_annotation(annotation=found, restored_by=request.user)  # type: ignore[arg-type]
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         # The row says what happened; the count above the table is swapped out of band.
         context = {
             "project": access.project,

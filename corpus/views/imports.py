@@ -6,25 +6,23 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
+from corpus.access import project_access
 from corpus.http import HtmxHttpRequest
 from corpus.importing import FileResult, Upload, import_files, import_text
 from corpus.importing.forms import ImportForm
-from corpus.models import Project
 
 
 @login_required
 @vary_on_headers("HX-Request")
 def import_documents(request: HtmxHttpRequest, project: str) -> HttpResponse:
     user = cast(User, request.user)
-    project_obj = get_object_or_404(Project.objects.visible_to(request.user), slug=project)
-    role = project_obj.role_of(request.user)
-    if role is None or not role.can_annotate:
-        raise PermissionDenied("Viewers cannot import documents.")
+    access = project_access(request, project)
+    access.require_annotator()
+    project_obj, role = access.project, access.role
     results: list[FileResult] | None = None
     form = ImportForm()
     status = 200
