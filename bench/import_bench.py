@@ -95,7 +95,7 @@ def main() -> None:
         from django.test import override_settings
 
         from corpus.models import Document
-        from corpus.search import index_all_pending
+        from corpus.search import index_in_parallel
         from corpus.services import create_project
 
         QUEUED = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
@@ -122,8 +122,9 @@ def main() -> None:
             f"import: {count:,} documents in {elapsed:.2f} s: {count / elapsed:,.0f} documents/s "
             "(target: at least 6,000)"
         )
+        ids = list(Document.objects.filter(project=project).values_list("id", flat=True))
         started = time.perf_counter()
-        indexed = index_all_pending()
+        indexed = index_in_parallel(ids)
         indexing = time.perf_counter() - started
         print(
             f"search index built afterwards: {indexed:,} documents in {indexing:.2f} s "

@@ -108,7 +108,7 @@ elif os.environ.get("PG_SERVER_SIDE_BINDING", "true").lower() not in ("0", "fals
     # Parameters travel apart from the SQL, so psycopg prepares a query the fifth time
     # a connection runs it and PostgreSQL stops re-planning it (about 0.3 ms a query).
     # Turn off behind a pooler in transaction mode, which cannot keep prepared statements.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

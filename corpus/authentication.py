@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
@@ -18,9 +19,12 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
         users = get_user_model()._meta
+        quote = connection.ops.quote_name
+        # Named columns: a prepared "u.*" would fail once a migration adds one.
+        columns = ", ".join(f"u.{quote(str(field.column))}" for field in users.concrete_fields)
         sql = (
-            f"SELECT u.* FROM {users.db_table} u "
-            f"JOIN {Token._meta.db_table} t ON t.user_id = u.{users.pk.column} "
+            f"SELECT {columns} FROM {quote(users.db_table)} u "
+            f"JOIN {quote(Token._meta.db_table)} t ON t.user_id = u.{quote(str(users.pk.column))} "
             "WHERE t.key = %s"
         )
         user = next(iter(get_user_model().objects.raw(sql, [key])), None)

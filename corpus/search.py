@@ -2,17 +2,19 @@
 
 PostgreSQL uses its full-text search (English stemming, weighted title above text) over
 the documents' stored vectors (``DocumentSearch``, with a GIN index). A new document comes
-without one, since computing it costs as much as the rest of an import: :func:`index_pending`
-adds it afterwards (the ``index_documents`` task), and until then a search reads that
-document's text, so none is ever missed. SQLite has no such search; there every word of
-the query must appear in the title or the text. Snippets with the matching words marked are
-made in Python, the same on both databases, from escaped text.
+without one, since computing it costs as much as the rest of an import:
+:func:`index_documents` adds it afterwards (through the task of the same name in
+``corpus.tasks``), and until then a search reads that document's text, so none is ever
+missed. SQLite has no such search; there every word of the query must appear in the
+title or the text. Snippets with the matching words marked are made in Python, the same
+on both databases, from escaped text.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -48,61 +50,72 @@ def vector_sql(row: str) -> str:
     )
 
 
-def index_pending(*, batch_size: int = INDEX_BATCH, part: int = 0, parts: int = 1) -> int:
-    """Store the search vector of every document that has none yet; returns how many.
+def _tables() -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(Document._meta.db_table), quote(DocumentSearch._meta.db_table)
 
-    Walks the documents in id order, a batch per statement; with ``parts``, only the
-    ids that leave ``part`` when divided by ``parts``, so that several connections can
-    share the work. Indexers that meet do no harm: a vector already stored is left as it
-    is. Nothing to do on SQLite.
-    """
+
+def index_documents(ids: Sequence[int]) -> int:
+    """Store the search vectors of these documents, those that have none yet; returns how
+    many were added. A batch per statement. Nothing to do on SQLite."""
     if connection.vendor != "postgresql":
         return 0
-    documents = connection.ops.quote_name(Document._meta.db_table)
-    vectors = connection.ops.quote_name(DocumentSearch._meta.db_table)
-    total = last = 0
+    documents, vectors = _tables()
+    added = 0
     with connection.cursor() as cursor:
-        while True:
+        for start in range(0, len(ids), INDEX_BATCH):
             cursor.execute(
-                f"""
-                WITH batch AS (
-                    SELECT d.id FROM {documents} d
-                    WHERE d.id > %s AND d.id %% %s = %s
-                      AND NOT EXISTS (SELECT 1 FROM {vectors} s WHERE s.document_id = d.id)
-                    ORDER BY d.id LIMIT %s
-                ), added AS (
-                    INSERT INTO {vectors} (document_id, vector)
-                    SELECT d.id, {vector_sql("d")} FROM {documents} d JOIN batch USING (id)
-                    ON CONFLICT (document_id) DO NOTHING
-                    RETURNING document_id
-                )
-                SELECT (SELECT count(*) FROM added), (SELECT max(id) FROM batch)
-                """,
-                [last, parts, part, batch_size],
+                f"INSERT INTO {vectors} (document_id, vector) "
+                f"SELECT d.id, {vector_sql('d')} FROM {documents} d WHERE d.id = ANY(%s) "
+                "ON CONFLICT (document_id) DO NOTHING",
+                [list(ids[start : start + INDEX_BATCH])],
             )
-            added, highest = cursor.fetchone()
-            if highest is None:
-                return total
-            total += added
-            last = highest
+            added += max(cursor.rowcount, 0)
+    return added
 
 
-def index_all_pending(*, parts: int | None = None) -> int:
-    """:func:`index_pending` on one connection per core at once (computing vectors keeps
-    PostgreSQL busy), or on this connection inside a transaction, which the others could
-    not see into."""
+def index_in_parallel(ids: Sequence[int], *, parts: int | None = None) -> int:
+    """:func:`index_documents` on one connection per core at once, for many documents
+    (computing vectors keeps PostgreSQL busy); on this connection for a few, or inside a
+    transaction, which other connections could not see into."""
     parts = parts or min(os.cpu_count() or 1, 4)
-    if parts == 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
-        return index_pending()
+    if (
+        parts == 1
+        or len(ids) < 2 * INDEX_BATCH
+        or connection.vendor != "postgresql"
+        or connection.in_atomic_block
+    ):
+        return index_documents(ids)
 
     def share(part: int) -> int:
         try:
-            return index_pending(part=part, parts=parts)
+            return index_documents(ids[part::parts])
         finally:
             connections.close_all()  # this thread's own connection
 
     with ThreadPoolExecutor(max_workers=parts, thread_name_prefix="search-index") as pool:
         return sum(pool.map(share, range(parts)))
+
+
+def index_pending() -> int:
+    """Store the vector of every document that has none, whatever the reason (a task
+    that never ran, say); returns how many. Walks all documents in id order."""
+    if connection.vendor != "postgresql":
+        return 0
+    documents, vectors = _tables()
+    total = last = 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT d.id FROM {documents} d WHERE d.id > %s AND NOT EXISTS "
+                f"(SELECT 1 FROM {vectors} s WHERE s.document_id = d.id) ORDER BY d.id LIMIT %s",
+                [last, INDEX_BATCH],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+            if not ids:
+                return total
+            total += index_documents(ids)
+            last = ids[-1]
 
 
 def query_words(query: str) -> list[str]:

@@ -206,7 +206,7 @@ def create_document(
         if existing is not None:
             raise DuplicateDocument(existing)
         document.save()
-    index_after_commit()
+    index_after_commit([document.pk])
     return document
 
 

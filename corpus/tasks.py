@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.tasks import task
 
-from .search import index_all_pending
+from . import search
 
 
 @task
-def index_documents() -> int:
-    """Build the search vectors of documents that arrived without one (PostgreSQL)."""
-    return index_all_pending()
+def index_documents(document_ids: list[int]) -> int:
+    """Store the search vectors of new documents (PostgreSQL); returns how many."""
+    return search.index_in_parallel(document_ids)
 
 
-def index_after_commit() -> None:
-    """Index new documents for search once the transaction that added them commits."""
-    transaction.on_commit(index_documents.enqueue)
+def index_after_commit(document_ids: Sequence[int]) -> None:
+    """Index these new documents for search once the transaction that added them commits."""
+    ids = [pk for pk in document_ids if pk is not None]
+    if ids:
+        transaction.on_commit(lambda: index_documents.enqueue(ids))

@@ -45,6 +45,28 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_connection_options_in_the_database_url_are_kept_beside_prepared_statements():
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://app@db.example.org/app?sslmode=require&connect_timeout=5",
+    }
+    script = (
+        "from django.conf import settings; "
+        "print(sorted(settings.DATABASES['default']['OPTIONS'].items()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "[('connect_timeout', 5), ('server_side_binding', True), ('sslmode', 'require')]"
+    )
+
+
 def test_a_viewer_sent_to_a_write_page_gets_the_sites_own_explanation(client, cast):
     client.force_login(cast.carol)
     response = client.get(reverse("corpus:import", args=[cast.project.slug]))

@@ -509,15 +509,28 @@ def import_files(
     (``corpus.tasks.index_documents``), unless ``index_for_search`` is off for a caller
     that sees to it itself.
     """
+    new: list[int] = []
+    for result in _import(project, uploads, created_by, batch_documents, background):
+        new.extend(pk for pk, _title in result.documents)
+        yield result
+    if index_for_search:
+        index_after_commit(new)
+
+
+def _import(
+    project: Project,
+    uploads: Iterable[Upload],
+    created_by: User | None,
+    batch_documents: int,
+    background: bool,
+) -> Iterator[FileResult]:
     batches = _batches(project, uploads, created_by, batch_documents)
     if saves_in_background(background):
         yield from _import_in_background(project, batches, created_by)
-    else:
-        for batch in batches:
-            _save(project, batch, created_by)
-            yield from (_result(entry) for entry in batch)
-    if index_for_search:
-        index_after_commit()
+        return
+    for batch in batches:
+        _save(project, batch, created_by)
+        yield from (_result(entry) for entry in batch)
 
 
 def import_text(*, project: Project, title: str, text: str, created_by: User | None) -> FileResult:

@@ -1,12 +1,12 @@
 """PostgreSQL: documents' search vectors in a table of their own, filled after they arrive.
 
 Computing a document's vector costs PostgreSQL about as much as everything else an
-import does, so a new document comes without one and ``corpus.search.index_pending``
-(the ``index_documents`` task) adds it afterwards. Until then a search reads the text of
+import does, so a new document comes without one and ``corpus.search.index_documents``
+(the task of the same name) adds it afterwards. Until then a search reads the text of
 the documents not indexed yet, so none is ever missing from the results. Vectors live
 beside the documents rather than in a column of theirs, so that adding one writes a
 small row instead of rewriting the document and every index on it. A trigger keeps a
-vector current when its document's title or text changes; a vector is deleted
+vector current (or adds it) when its document's title or text changes; a vector is deleted
 with its document. On SQLite the table stays empty: its search reads the text.
 """
 
@@ -28,7 +28,9 @@ CREATE INDEX corpus_documentsearch_vector ON corpus_documentsearch USING gin (ve
 DROP INDEX IF EXISTS corpus_document_search_idx;
 CREATE FUNCTION corpus_document_search_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE corpus_documentsearch SET vector = {vector("NEW.")} WHERE document_id = NEW.id;
+    -- An upsert: an indexer that read the old text, concurrently, yields to this vector.
+    INSERT INTO corpus_documentsearch (document_id, vector) VALUES (NEW.id, {vector("NEW.")})
+    ON CONFLICT (document_id) DO UPDATE SET vector = EXCLUDED.vector;
     RETURN NULL;
 END $$;
 CREATE TRIGGER corpus_document_search_update AFTER UPDATE OF title, text ON corpus_document

@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from corpus import search
 from corpus.importing import Upload, import_files
 from corpus.models import Document, DocumentSearch
-from corpus.search import index_all_pending, index_pending, search_documents
+from corpus.search import index_in_parallel, index_pending, search_documents
 from corpus.services import update_document_metadata
 from tests.factories import make_document
 
@@ -73,9 +74,32 @@ def test_the_command_reports_the_indexing(cast, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_several_connections_share_the_indexing(cast):
-    for n in range(7):
+def test_several_connections_share_the_indexing(cast, monkeypatch):
+    documents = [
         make_document(cast.project, title=f"Report {n}", text=f"Report number {n} on talks.")
+        for n in range(7)
+    ]
     DocumentSearch.objects.all().delete()  # each was indexed as it was committed
-    assert index_all_pending(parts=3) == 7
+    monkeypatch.setattr(search, "INDEX_BATCH", 2)  # so that 7 documents count as many
+    assert index_in_parallel([d.pk for d in documents], parts=3) == 7
     assert DocumentSearch.objects.count() == 7
+
+
+def test_an_import_indexes_its_own_documents_and_no_others(
+    cast, django_capture_on_commit_callbacks
+):
+    older = make_document(cast.other, title="Elsewhere", text="Not part of this import.")
+    upload = Upload.from_bytes("summit.txt", b"Summit\n\nAbe met Putin in Nagato.\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        [result] = import_files(project=cast.project, uploads=[upload], created_by=cast.bob)
+    indexed = set(DocumentSearch.objects.values_list("document_id", flat=True))
+    assert indexed == {result.documents[0][0]}
+    assert older.pk not in indexed
+    assert index_pending() == 1  # the catch-up finds the one left
+
+
+def test_changing_the_title_of_a_document_not_indexed_yet_indexes_it(cast):
+    document = make_document(cast.project, title="Talks", text="Diplomats met in Moscow.")
+    update_document_metadata(document=document, title="Kuril islands dispute")
+    assert DocumentSearch.objects.filter(document=document).exists()
+    assert titles("Kuril") == ["Kuril islands dispute"]

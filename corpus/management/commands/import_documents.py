@@ -67,6 +67,7 @@ class Command(BaseCommand):
         paths = list(_files(options["paths"]))
         counts: Counter[str] = Counter()
         documents = 0
+        new: list[int] = []
         problems: list[str] = []
         started = time.perf_counter()
         uploads = (Upload.from_path(path, name) for path, name in paths)
@@ -88,6 +89,7 @@ class Command(BaseCommand):
             ):
                 counts[result.status] += 1
                 documents += result.imported
+                new.extend(pk for pk, _title in result.documents)
                 if result.status != "imported" or result.duplicates:
                     problems.append(f"{result.filename}: {result.status}: {result.message}")
                 progress.update(1)
@@ -102,19 +104,25 @@ class Command(BaseCommand):
         )
         if counts["rejected"] and verbosity >= 1:
             self.stderr.write(self.style.WARNING(f"{counts['rejected']} file(s) were rejected."))
-        if documents:
-            self._index_for_search()
+        if new:
+            self._index_for_search(new)
 
-    def _index_for_search(self) -> None:
+    def _index_for_search(self, ids: list[int]) -> None:
         """The documents are in; now their search vectors, or a task that builds them."""
         started = time.perf_counter()
-        result = index_documents.enqueue()
+        result = index_documents.enqueue(ids)
         if result.status == TaskResultStatus.SUCCESSFUL:
-            if result.return_value:
-                self.stdout.write(
-                    f"Indexed {result.return_value} document(s) for search in "
-                    f"{time.perf_counter() - started:.1f} s."
+            self.stdout.write(
+                f"Indexed {result.return_value} document(s) for search in "
+                f"{time.perf_counter() - started:.1f} s."
+            )
+        elif result.status == TaskResultStatus.FAILED:
+            self.stderr.write(
+                self.style.WARNING(
+                    "Indexing for search failed; searches read the new documents' texts "
+                    "until corpus.search.index_pending() has run."
                 )
+            )
         else:
             self.stdout.write(
                 "Indexing for search is queued; until it runs, searches read the new "
