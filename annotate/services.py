@@ -692,24 +692,8 @@ def merge_actors(*, source: Actor, target: Actor, merged_by: User | None) -> Mer
     ``target``; its name and aliases become aliases of ``target``. Every changed row
     gets a history record that names the merge.
     """
-    _check_merge(source, target, "actor")
-    reason = f"merged actor “{source.name}” into “{target.name}”"
-    with transaction.atomic():
-        source = _locked_entry(Actor, source.pk, "actor")
-        target = (
-            Actor.objects.select_for_update(of=("self",))
-            .select_related("affiliation")
-            .get(pk=target.pk)
-        )
-        count = _repoint_annotations(
-            field="actor", source=source, target=target, user=merged_by, reason=reason
-        )
-        # A target that sat under the source moves up to the source's own affiliation,
-        # so that nothing ends up affiliated with itself.
-        if any(a.pk == source.pk for a in _ancestors(target, "affiliation")):
-            target.affiliation = source.affiliation if source.affiliation_id != target.pk else None
-        affiliated = list(Actor.objects.filter(affiliation=source).exclude(pk=target.pk))
-        _repoint_entries(affiliated, Actor, "affiliation", target, merged_by, reason)
+
+    def absorb(source: Actor, target: Actor) -> None:
         folded = {target.name.casefold()}
         aliases = []
         for alias in [*target.aliases, source.name, *source.aliases]:
@@ -717,13 +701,8 @@ def merge_actors(*, source: Actor, target: Actor, merged_by: User | None) -> Mer
                 folded.add(alias.casefold())
                 aliases.append(alias)
         target.aliases = aliases
-        if not target.colour and source.colour:
-            target.colour = source.colour
-        _save_entry(target, merged_by, reason)
-        source._history_user = merged_by  # type: ignore[attr-defined]
-        source._change_reason = reason  # type: ignore[attr-defined]
-        source.delete()
-    return MergeResult(target=target, annotations=count, entries=len(affiliated))
+
+    return _merge(Actor, "actor", "affiliation", source, target, merged_by, absorb)
 
 
 def merge_claims(*, source: Claim, target: Claim, merged_by: User | None) -> MergeResult:
@@ -732,29 +711,51 @@ def merge_claims(*, source: Claim, target: Claim, merged_by: User | None) -> Mer
     Its annotations (trashed ones included) move to ``target`` and its sub-claims are
     re-parented to ``target``; every changed row gets a history record naming the merge.
     """
-    _check_merge(source, target, "claim")
-    reason = f"merged claim “{source.label}” into “{target.label}”"
-    with transaction.atomic():
-        source = _locked_entry(Claim, source.pk, "claim")
-        target = (
-            Claim.objects.select_for_update(of=("self",)).select_related("parent").get(pk=target.pk)
-        )
-        count = _repoint_annotations(
-            field="claim", source=source, target=target, user=merged_by, reason=reason
-        )
-        if any(c.pk == source.pk for c in _ancestors(target, "parent")):
-            target.parent = source.parent if source.parent_id != target.pk else None
-        children = list(Claim.objects.filter(parent=source).exclude(pk=target.pk))
-        _repoint_entries(children, Claim, "parent", target, merged_by, reason)
+
+    def absorb(source: Claim, target: Claim) -> None:
         if not target.description and source.description:
             target.description = source.description
+
+    return _merge(Claim, "claim", "parent", source, target, merged_by, absorb)
+
+
+def _merge(
+    model: Any,
+    noun: str,
+    link: str,
+    source: Any,
+    target: Any,
+    merged_by: User | None,
+    absorb: Any,
+) -> MergeResult:
+    """Merge codebook entry ``source`` into ``target``: annotations and the entries linked
+    under it (by ``link``: affiliation, parent) move over, ``absorb`` takes over what is
+    particular to the kind of entry, and ``source`` is deleted, all with history."""
+    _check_merge(source, target, noun)
+    reason = f"merged {noun} “{source}” into “{target}”"
+    with transaction.atomic():
+        source = _locked_entry(model, source.pk, noun)
+        target = (
+            model.objects.select_for_update(of=("self",)).select_related(link).get(pk=target.pk)
+        )
+        count = _repoint_annotations(
+            field=noun, source=source, target=target, user=merged_by, reason=reason
+        )
+        # A target that sat under the source moves up to the source's own place, so that
+        # nothing ends up linked to itself.
+        if any(entry.pk == source.pk for entry in _ancestors(target, link)):
+            above = getattr(source, f"{link}_id")
+            setattr(target, link, getattr(source, link) if above != target.pk else None)
+        linked = list(model.objects.filter(**{link: source}).exclude(pk=target.pk))
+        _repoint_entries(linked, model, link, target, merged_by, reason)
+        absorb(source, target)
         if not target.colour and source.colour:
             target.colour = source.colour
         _save_entry(target, merged_by, reason)
-        source._history_user = merged_by  # type: ignore[attr-defined]
-        source._change_reason = reason  # type: ignore[attr-defined]
+        source._history_user = merged_by
+        source._change_reason = reason
         source.delete()
-    return MergeResult(target=target, annotations=count, entries=len(children))
+    return MergeResult(target=target, annotations=count, entries=len(linked))
 
 
 def _delete_entry(entry: Actor | Claim, noun: str, link: str, user: User | None) -> None:
