@@ -49,7 +49,6 @@ class EntryKind:
     model: type[Actor] | type[Claim]
     form: type[forms.Form]
     search_form: Callable[..., forms.Form]
-    list_template: str
     link: str  # the field pointing to another entry: affiliation or parent
     create: Callable[..., Actor | Claim]
     update: Callable[..., Actor | Claim]
@@ -59,6 +58,9 @@ class EntryKind:
     def url(self, action: str, project: Project, entry: Actor | Claim | None = None) -> str:
         args: list[Any] = [project.slug] if entry is None else [project.slug, entry.pk]
         return reverse(f"annotate:{self.noun}-{action}", args=args)
+
+
+LIST_TEMPLATE = "annotate/codebook_list.html"
 
 
 def _actor_search(project: Project, data: Any) -> ActorSearchForm:
@@ -75,7 +77,6 @@ ACTORS = EntryKind(
     model=Actor,
     form=ActorForm,
     search_form=_actor_search,
-    list_template="annotate/codebook_actors.html",
     link="affiliation",
     create=lambda *, project, data, user: services.create_actor(
         project=project, created_by=user, **data
@@ -93,7 +94,6 @@ CLAIMS = EntryKind(
     model=Claim,
     form=ClaimForm,
     search_form=_claim_search,
-    list_template="annotate/codebook_claims.html",
     link="parent",
     create=lambda *, project, data, user: services.create_claim(
         project=project, created_by=user, **data
@@ -192,7 +192,7 @@ def entry_list(request: HtmxHttpRequest, project: str, kind: EntryKind) -> HttpR
         request.GET.get("page")
     )
     context = _context(kind, access, search=search, page=page, entries=page.object_list)
-    template = kind.list_template
+    template = LIST_TEMPLATE
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context)
@@ -227,7 +227,7 @@ def entry_form(
                     pk=entry.pk
                 )
                 return render(
-                    request, kind.list_template + "#row", _context(kind, access, entry=row)
+                    request, LIST_TEMPLATE + "#row", _context(kind, access, entry=row)
                 )
             return redirect(kind.url("list", access.project))
     context = _context(kind, access, form=form, entry=entry)
