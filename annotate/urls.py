@@ -11,38 +11,8 @@ urlpatterns = [
         name="reader",
     ),
     # The codebook, the trash and history.
-    path("projects/<slug:project>/actors/", codebook.actor_list, name="actor-list"),
-    path("projects/<slug:project>/actors/new/", codebook.actor_create, name="actor-create"),
-    path("projects/<slug:project>/actors/<int:pk>/edit/", codebook.actor_edit, name="actor-edit"),
-    path(
-        "projects/<slug:project>/actors/<int:pk>/merge/", codebook.actor_merge, name="actor-merge"
-    ),
-    path(
-        "projects/<slug:project>/actors/<int:pk>/delete/",
-        codebook.actor_delete,
-        name="actor-delete",
-    ),
-    path(
-        "projects/<slug:project>/actors/<int:pk>/history/",
-        codebook.actor_history,
-        name="actor-history",
-    ),
-    path("projects/<slug:project>/claims/", codebook.claim_list, name="claim-list"),
-    path("projects/<slug:project>/claims/new/", codebook.claim_create, name="claim-create"),
-    path("projects/<slug:project>/claims/<int:pk>/edit/", codebook.claim_edit, name="claim-edit"),
-    path(
-        "projects/<slug:project>/claims/<int:pk>/merge/", codebook.claim_merge, name="claim-merge"
-    ),
-    path(
-        "projects/<slug:project>/claims/<int:pk>/delete/",
-        codebook.claim_delete,
-        name="claim-delete",
-    ),
-    path(
-        "projects/<slug:project>/claims/<int:pk>/history/",
-        codebook.claim_history,
-        name="claim-history",
-    ),
+    *codebook.urls(codebook.ACTORS),
+    *codebook.urls(codebook.CLAIMS),
     path("projects/<slug:project>/trash/", trash.trash, name="trash"),
     path("projects/<slug:project>/trash/empty/", trash.empty, name="trash-empty"),
     path(

@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -226,9 +226,7 @@ def entry_form(
                 row = _listed(kind, access.project, kind.search_form(access.project, {})).get(
                     pk=entry.pk
                 )
-                return render(
-                    request, LIST_TEMPLATE + "#row", _context(kind, access, entry=row)
-                )
+                return render(request, LIST_TEMPLATE + "#row", _context(kind, access, entry=row))
             return redirect(kind.url("list", access.project))
     context = _context(kind, access, form=form, entry=entry)
     if inline:
@@ -316,15 +314,18 @@ def _bind(
     return login_required(vary_on_headers("HX-Request")(require_http_methods(methods)(bound)))
 
 
-actor_list = _bind(entry_list, ACTORS, ["GET"])
-actor_create = _bind(entry_form, ACTORS, ["GET", "POST"])
-actor_edit = _bind(entry_form, ACTORS, ["GET", "POST"])
-actor_merge = _bind(entry_merge, ACTORS, ["GET", "POST"])
-actor_delete = _bind(entry_delete, ACTORS, ["GET", "POST"])
-actor_history = _bind(entry_history, ACTORS, ["GET"])
-claim_list = _bind(entry_list, CLAIMS, ["GET"])
-claim_create = _bind(entry_form, CLAIMS, ["GET", "POST"])
-claim_edit = _bind(entry_form, CLAIMS, ["GET", "POST"])
-claim_merge = _bind(entry_merge, CLAIMS, ["GET", "POST"])
-claim_delete = _bind(entry_delete, CLAIMS, ["GET", "POST"])
-claim_history = _bind(entry_history, CLAIMS, ["GET"])
+def urls(kind: EntryKind) -> list[URLPattern]:
+    """The pages of one kind of entry, under projects/<slug>/<plural>/, named <noun>-<page>."""
+    base = f"projects/<slug:project>/{kind.plural}/"
+    pages: list[tuple[str, str, Callable[..., HttpResponse], list[str]]] = [
+        ("", "list", entry_list, ["GET"]),
+        ("new/", "create", entry_form, ["GET", "POST"]),
+        ("<int:pk>/edit/", "edit", entry_form, ["GET", "POST"]),
+        ("<int:pk>/merge/", "merge", entry_merge, ["GET", "POST"]),
+        ("<int:pk>/delete/", "delete", entry_delete, ["GET", "POST"]),
+        ("<int:pk>/history/", "history", entry_history, ["GET"]),
+    ]
+    return [
+        path(base + route, _bind(view, kind, methods), name=f"{kind.noun}-{page}")
+        for route, page, view, methods in pages
+    ]
