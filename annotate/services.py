@@ -556,14 +556,7 @@ def create_actor(
 def update_actor(*, actor: Actor, updated_by: User | None, **changes: Any) -> Actor:
     """Change an actor's name, kind, aliases, affiliation, colour or notes."""
     allowed = {"name", "kind", "aliases", "affiliation", "colour", "notes"}
-    if unknown := set(changes) - allowed:
-        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
-    with transaction.atomic():
-        for name, value in changes.items():
-            setattr(actor, name, value)
-        _check_actor(actor)
-        _save_entry(actor, updated_by, "updated")
-    return actor
+    return _update_entry(actor, changes, allowed, _check_actor, updated_by)
 
 
 def create_claim(
@@ -588,14 +581,22 @@ def create_claim(
 def update_claim(*, claim: Claim, updated_by: User | None, **changes: Any) -> Claim:
     """Change a claim's label, description, parent or colour."""
     allowed = {"label", "description", "parent", "colour"}
+    return _update_entry(claim, changes, allowed, _check_claim, updated_by)
+
+
+def _update_entry(
+    entry: Any, changes: dict[str, Any], allowed: set[str], check: Any, user: User | None
+) -> Any:
+    """Apply ``changes`` (of the ``allowed`` fields) to a codebook entry, ``check`` it and
+    save it with its history record; refuses any other field and writes nothing."""
     if unknown := set(changes) - allowed:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
     with transaction.atomic():
         for name, value in changes.items():
-            setattr(claim, name, value)
-        _check_claim(claim)
-        _save_entry(claim, updated_by, "updated")
-    return claim
+            setattr(entry, name, value)
+        check(entry)
+        _save_entry(entry, user, "updated")
+    return entry
 
 
 def _ancestors(entry: Actor | Claim, link: str) -> list[Actor | Claim]:
