@@ -328,7 +328,10 @@ def check_annotations(*, items: Sequence[NewAnnotation]) -> dict[int, dict[str, 
 
 def _locked(annotation: Annotation, expected_version: int | None) -> Annotation:
     current = (
-        Annotation.objects.select_for_update().select_related("document").get(pk=annotation.pk)
+        Annotation.objects.select_for_update()
+        .select_related("document")
+        .defer("document__original")  # the uploaded bytes, which no check needs
+        .get(pk=annotation.pk)
     )
     if expected_version is not None and current.version != expected_version:
         raise StaleVersion(current)

@@ -37,14 +37,14 @@ def role_in(user: User | AnonymousUser, project: Project | int) -> Role | None:
 
 
 def require_annotator(
-    user: User | AnonymousUser, project: Project | int, *, role: str | None = None
+    user: User | AnonymousUser, project: Project | int | None = None, *, role: str | None = None
 ) -> Role:
     """Refuse (403) unless the user may annotate, import and edit the codebook here.
 
     A caller that already read the user's role (with the object, in the same query)
-    passes it as ``role`` and saves a query.
+    passes it as ``role`` instead of the project, and saves a query.
     """
-    role = Role(role) if role else role_in(user, project)
+    role = Role(role) if role else role_in(user, project) if project is not None else None
     if role is None or not role.can_annotate:
         raise exceptions.PermissionDenied(
             "Viewers can read this project but not change it; ask an owner for the annotator role."

@@ -362,7 +362,12 @@ class AnnotationViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Annotation]:
-        annotations = Annotation.objects.visible_to(self.request.user).select_related("created_by")
+        # The caller's role comes with each annotation, for the write permission checks.
+        annotations = (
+            Annotation.objects.visible_to(self.request.user)
+            .select_related("created_by")
+            .annotate(caller_role=F("document__project__memberships__role"))
+        )
         return annotations if self.action == "restore" else annotations.alive()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -396,7 +401,7 @@ class AnnotationViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         annotation = self.get_object()
-        require_annotator(request.user, annotation.document.project_id)
+        require_annotator(request.user, role=annotation.caller_role)
         version = expected_version(request, annotation)
         serializer = self.get_serializer(annotation, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -410,7 +415,7 @@ class AnnotationViewSet(
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         annotation = self.get_object()
-        require_annotator(request.user, annotation.document.project_id)
+        require_annotator(request.user, role=annotation.caller_role)
         annotation = services.trash_annotation(
             annotation=annotation,
             trashed_by=acting_user(request),
@@ -429,7 +434,7 @@ class AnnotationViewSet(
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str) -> Response:
         annotation = self.get_object()
-        require_annotator(request.user, annotation.document.project_id)
+        require_annotator(request.user, role=annotation.caller_role)
         return self._answer(
             services.restore_annotation(annotation=annotation, restored_by=acting_user(request))
         )

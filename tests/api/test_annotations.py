@@ -205,6 +205,24 @@ def test_patch_with_the_current_etag_updates_and_bumps_the_version(api, annotati
     assert response["ETag"] == f'"{annotation.pk}-2"'
 
 
+def test_changing_and_trashing_read_no_uploads_and_no_role_apart(api, annotation):
+    from django.test.utils import CaptureQueriesContext
+
+    client = api("bob")
+    client.get(f"/api/annotations/{annotation.pk}/")  # authenticates once beforehand
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            client.patch(
+                f"/api/annotations/{annotation.pk}/", {"note": "n"}, format="json"
+            ).status_code
+            == 200
+        )
+        assert client.delete(f"/api/annotations/{annotation.pk}/").status_code == 204
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if '"original"' in q], "an upload was read"
+    assert not [q for q in sql if 'FROM "corpus_membership"' in q], "the role was read apart"
+
+
 def test_patch_with_a_stale_etag_gets_412_and_changes_nothing(api, annotation):
     client = api("bob")
     stale = client.get(f"/api/annotations/{annotation.pk}/")["ETag"]
