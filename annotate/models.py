@@ -21,11 +21,6 @@ class Stance(models.TextChoices):
     OPPOSE = "oppose", "Oppose"
     NEUTRAL = "neutral", "Neutral"
 
-    @property
-    def score(self) -> int:
-        """+1 for support, -1 for oppose, 0 for neutral."""
-        return {"support": 1, "oppose": -1, "neutral": 0}[self.value]
-
 
 class ActorKind(models.TextChoices):
     PERSON = "person", "Person"
@@ -187,10 +182,6 @@ class Annotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}[{self.start}:{self.end}] {self.quote[:40]!r}"
-
-    @property
-    def is_statement(self) -> bool:
-        return bool(self.actor_id and self.claim_id and self.stance)
 
     @property
     def is_trashed(self) -> bool:

@@ -285,10 +285,6 @@ class Network:
             {node.pk: j for j, node in enumerate(self.columns)},
         )
 
-    def matrix(self) -> list[list[float]]:
-        """The full matrix in row and column order (both triangles for one-mode)."""
-        return self.values
-
     def edges(self) -> Iterator[tuple[Node, Node, float]]:
         """Non-zero ties: one per unordered pair in one-mode networks."""
         for i, (node, row) in enumerate(zip(self.rows, self.values, strict=True)):
@@ -653,7 +649,7 @@ def as_matrix_csv(network: Network) -> str:
     header = [""] + [column.label for column in network.columns]
     body = (
         [row.label] + [plain_number(w) for w in weights]
-        for row, weights in zip(network.rows, network.matrix(), strict=True)
+        for row, weights in zip(network.rows, network.values, strict=True)
     )
     return _csv([header, *body])
 

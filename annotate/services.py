@@ -435,8 +435,9 @@ def annotation_text_lock(document: Document) -> str | None:
     return None
 
 
-def history_of(annotation: Annotation) -> Iterable[dict[str, Any]]:
-    """The annotation's history, newest first: who, when, what, and the fields changed."""
+def history_of(annotation: Annotation | Actor | Claim) -> Iterable[dict[str, Any]]:
+    """An annotation's or codebook entry's history, newest first: who, when, what, and
+    the fields changed."""
     records = list(annotation.history.select_related("history_user").order_by("-history_id"))
     for record, previous in zip(records, [*records[1:], None], strict=True):
         changes = []
@@ -838,11 +839,6 @@ def empty_trash(*, project: Project, emptied_by: User | None) -> int:
                 Annotation.objects.db
             )
     return len(trashed)
-
-
-def codebook_history_of(entry: Actor | Claim) -> Iterable[dict[str, Any]]:
-    """An actor's or a claim's history, newest first, in the shape of :func:`history_of`."""
-    return history_of(entry)  # type: ignore[arg-type]
 
 
 def save_annotation(

@@ -458,8 +458,6 @@ class AnnotationViewSet(
     def bulk(self, request: Request) -> Response:
         items = bulk_items(request)
         annotations = services.create_annotations(items=items, created_by=acting_user(request))
-        for annotation in annotations:
-            annotation.created_by = acting_user(request)
         return Response(
             {"count": len(annotations), "annotations": [annotation_json(a) for a in annotations]},
             status=status.HTTP_201_CREATED,

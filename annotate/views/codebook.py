@@ -287,7 +287,7 @@ def entry_delete(request: HttpRequest, project: str, pk: int, kind: EntryKind) -
 def entry_history(request: HttpRequest, project: str, pk: int, kind: EntryKind) -> HttpResponse:
     access = project_access(request, project)
     entry = _entry(kind, access, pk)
-    records = list(services.codebook_history_of(entry))
+    records = list(services.history_of(entry))
     ids = referenced_ids(records, {kind.link})[kind.link]
     label = "name" if kind is ACTORS else "label"
     names = dict(
