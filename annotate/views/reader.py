@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from annotate import services
+from annotate.forms import add_service_errors
 from annotate.highlights import (
     ReaderRow,
     filter_options,
@@ -126,10 +127,6 @@ class AnnotationForm(forms.Form):
         elif cleaned.get("version") is None and "version" not in self.errors:
             self.add_error("version", "The form lacks the annotation's version; reopen it.")
         return cleaned
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 def find_codebook_entry(
@@ -350,7 +347,7 @@ def annotation_create(request: HtmxHttpRequest, project: str, document: int) -> 
             new_claim_name=form.new_claim_name,
         )
     except ValidationError as error:
-        form.add_service_errors(error)
+        add_service_errors(form, error)
         return _form_response(request, document_obj, form)
     if not request.htmx:
         return _not_htmx(document_obj, annotation)
@@ -400,7 +397,7 @@ def annotation_edit(
     except services.StaleVersion as stale:
         return _stale_response(request, document_obj, stale)
     except ValidationError as error:
-        form.add_service_errors(error)
+        add_service_errors(form, error)
         return _form_response(request, document_obj, form, annotation_obj)
     if not request.htmx:
         return _not_htmx(document_obj, saved)
