@@ -93,6 +93,12 @@ class Claim(models.Model):
         return self.label
 
 
+def complete(path: str = "") -> Q:
+    """What makes an annotation a statement: actor, claim and stance all set. ``path``
+    reaches annotations through a relation, e.g. ``"annotations__"`` from an actor."""
+    return Q(**{f"{path}{name}__isnull": False for name in ("actor", "claim", "stance")})
+
+
 class AnnotationQuerySet(models.QuerySet["Annotation"]):
     def visible_to(self, user: User | AnonymousUser) -> AnnotationQuerySet:
         """Annotations (trashed ones included) of the projects the user belongs to."""
@@ -109,7 +115,7 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
 
     def statements(self) -> AnnotationQuerySet:
         """Complete statements: actor, claim and stance all set."""
-        return self.filter(actor__isnull=False, claim__isnull=False, stance__isnull=False)
+        return self.filter(complete())
 
     def for_reader(self, document: Document) -> AnnotationQuerySet:
         """A document's live annotations in reading order, with what the reader shows."""

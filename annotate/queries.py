@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from corpus.models import Document
 
-from .models import Annotation
+from .models import Annotation, complete
 
 
 def _count(condition: Q) -> Coalesce:
@@ -29,5 +29,5 @@ def with_annotation_counts(queryset: QuerySet[Document]) -> QuerySet[Document]:
     """
     return queryset.annotate(
         annotation_count=_count(Q()),
-        statement_count=_count(Q(actor__isnull=False, claim__isnull=False, stance__isnull=False)),
+        statement_count=_count(complete()),
     )

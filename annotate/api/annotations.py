@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import django_filters
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -45,7 +45,7 @@ from corpus.permissions import (
 
 from .. import exports, services
 from ..api_errors import etag_for
-from ..models import Actor, Annotation, Claim, Stance
+from ..models import Actor, Annotation, Claim, Stance, complete
 
 #: The most annotations one bulk request may create.
 BULK_LIMIT = 10_000
@@ -258,8 +258,7 @@ class AnnotationFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def statements(self, queryset: QuerySet[Annotation], name: str, value: bool) -> QuerySet:
-        complete = Q(actor__isnull=False, claim__isnull=False, stance__isnull=False)
-        return queryset.filter(complete) if value else queryset.exclude(complete)
+        return queryset.filter(complete()) if value else queryset.exclude(complete())
 
 
 _ETAG = re.compile(r'^"(\d+)-(\d+)"$')

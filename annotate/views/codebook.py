@@ -30,7 +30,7 @@ from annotate.forms import (
     MergeForm,
     add_service_errors,
 )
-from annotate.models import Actor, Claim
+from annotate.models import Actor, Claim, complete
 from corpus.access import ProjectAccess, project_access
 from corpus.http import HtmxHttpRequest
 from corpus.models import Project
@@ -110,14 +110,9 @@ def with_usage(entries: QuerySet[Any]) -> QuerySet[Any]:
     """Entries with their number of live annotations and of complete statements,
     counted in the same query as the entries themselves."""
     alive = Q(annotations__deleted_at__isnull=True)
-    complete = Q(
-        annotations__actor__isnull=False,
-        annotations__claim__isnull=False,
-        annotations__stance__isnull=False,
-    )
     return entries.annotate(
         annotation_count=Count("annotations", filter=alive),
-        statement_count=Count("annotations", filter=alive & complete),
+        statement_count=Count("annotations", filter=alive & complete("annotations__")),
     )
 
 
