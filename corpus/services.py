@@ -95,7 +95,9 @@ def _validate_metadata(fields: dict[str, Any]) -> dict[str, Any]:
         errors.setdefault("metadata", []).append(
             ValidationError("Metadata must be an object of names and values.", code="invalid")
         )
-    for name, limit in (("source_name", 200), ("author", 300), ("language", 35)):
+    # The columns' own limits (a valid URL may be longer than its column).
+    for name in ("source_name", "source_url", "author", "language"):
+        limit = Document._meta.get_field(name).max_length or 0
         if len(cleaned.get(name) or "") > limit:
             errors.setdefault(name, []).append(
                 ValidationError(f"At most {limit} characters.", code="max_length")

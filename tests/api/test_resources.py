@@ -154,6 +154,18 @@ def test_bad_document_metadata_is_refused_field_by_field(api, cast):
     }
 
 
+def test_a_valid_url_longer_than_its_column_is_refused_not_a_crash(api, cast):
+    url = "https://example.org/" + "a" * 2010  # valid, but over 2,000 characters
+    response = api("bob").post(
+        "/api/documents/",
+        {"project": cast.project.pk, "title": "Long", "text": "Some text", "source_url": url},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"source_url": ["At most 2000 characters."]}
+    assert not cast.project.documents.exists()
+
+
 def test_patch_changes_metadata_but_never_the_text(api, document):
     client = api("bob")
     response = client.patch(
