@@ -47,10 +47,11 @@ class ImportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not cleaned.get("files") and not (cleaned.get("text") or "").strip():
-            raise forms.ValidationError("Choose one or more files, or paste a text.", code="empty")
-        if (cleaned.get("title") or "").strip() and not (cleaned.get("text") or "").strip():
+        has_text = bool((cleaned.get("text") or "").strip())
+        if (cleaned.get("title") or "").strip() and not has_text:
             self.add_error("text", "Paste the text that goes with this title.")
+        elif not cleaned.get("files") and not has_text:
+            raise forms.ValidationError("Choose one or more files, or paste a text.", code="empty")
         return cleaned
 
 

@@ -45,7 +45,8 @@ def import_documents(request: HtmxHttpRequest, project: str) -> HttpResponse:
                 )
             form = ImportForm()
         else:
-            status = 400
+            # 422 like the reader: the form was understood, its content refused.
+            status = 422
     context = {
         "project": project_obj,
         "role": role,

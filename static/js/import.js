@@ -1,7 +1,7 @@
 // The import page: show a refused form's errors in place (htmx leaves 4xx bodies
 // unswapped by default) and clear the chosen files once an import went through.
 document.addEventListener("htmx:beforeSwap", (event) => {
-  if (event.detail.target.id === "import-results" && event.detail.xhr.status === 400) {
+  if (event.detail.target.id === "import-results" && event.detail.xhr.status === 422) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }

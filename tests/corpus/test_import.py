@@ -378,8 +378,22 @@ def test_pasted_text_comes_in_with_its_title(cast, client):
 def test_an_empty_import_form_says_what_is_missing_and_changes_nothing(cast, client):
     client.force_login(cast.bob)
     response = import_page(client, cast.project)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choose one or more files, or paste a text." in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_a_title_without_text_asks_for_the_text(cast, client):
+    client.force_login(cast.bob)
+    response = client.post(
+        reverse("corpus:import", args=[cast.project.slug]),
+        {"title": "Only a title", "text": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Paste the text that goes with this title." in page
+    assert "Choose one or more files" not in page
     assert not Document.objects.exists()
 
 
