@@ -109,7 +109,7 @@ class AnnotationForm(forms.Form):
             return None
         raise ValidationError(
             f"“{name}” is not in the codebook. Pick one of the suggestions, "
-            f"or tick “Add “{name}” to the codebook” to create it."
+            "or tick the box below to add it."
         )
 
     def clean_actor(self) -> Actor | None:

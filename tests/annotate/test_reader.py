@@ -223,7 +223,10 @@ def test_an_unknown_actor_is_refused_unless_the_user_asks_to_add_it(client, cast
     data = {"start": 0, "end": 5, "actor": "Fumio Kishida", "claim": "New claim"}
     response = client.post(create_url(document), data, headers=HX)
     assert response.status_code == 422
-    assert "“Fumio Kishida” is not in the codebook" in response.content.decode()
+    page = response.content.decode()
+    assert "“Fumio Kishida” is not in the codebook" in page
+    # The box it asks for is there, not yet ticked.
+    assert '<input type="checkbox" name="new_actor" value="1"> Add “Fumio Kishida”' in page
     assert not Annotation.objects.exists()
     response = client.post(
         create_url(document), {**data, "new_actor": "1", "new_claim": "1"}, headers=HX
