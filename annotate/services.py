@@ -592,14 +592,19 @@ def _update_entry(
     entry: Any, changes: dict[str, Any], allowed: set[str], check: Any, user: User | None
 ) -> Any:
     """Apply ``changes`` (of the ``allowed`` fields) to a codebook entry, ``check`` it and
-    save it with its history record; refuses any other field and writes nothing."""
+    save it with its history record. Refuses any other field or a change that fails the
+    check, and then writes nothing and leaves ``entry`` as it was."""
     if unknown := set(changes) - allowed:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
-    with transaction.atomic():
-        for name, value in changes.items():
-            setattr(entry, name, value)
-        check(entry)
-        _save_entry(entry, user, "updated")
+    try:
+        with transaction.atomic():
+            for name, value in changes.items():
+                setattr(entry, name, value)
+            check(entry)
+            _save_entry(entry, user, "updated")
+    except ValidationError:
+        entry.refresh_from_db(fields=list(changes))  # refused: the entry is as it was
+        raise
     return entry
 
 

@@ -50,3 +50,12 @@ def test_a_bad_colour_or_kind_is_refused(cast):
         create_claim(project=cast.project, label="X", colour="red", created_by=None)
     assert "#rrggbb" in error.value.message_dict["colour"][0]
     assert not Claim.objects.exists()
+
+
+def test_a_refused_update_leaves_the_entry_as_it_was(cast):
+    china = create_actor(project=cast.project, name="China", created_by=None)
+    create_actor(project=cast.project, name="Russia", created_by=None)
+    with pytest.raises(ValidationError):
+        update_actor(actor=china, name="Russia", colour="#112233", updated_by=cast.bob)
+    assert (china.name, china.colour) == ("China", "")
+    assert Actor.objects.get(pk=china.pk).name == "China"

@@ -363,3 +363,17 @@ def test_an_empty_submission_is_refused_with_the_missing_fields_named(client, ca
     response = client.post(url("actor-merge", cast.project, abe.pk), {})
     assert response.status_code == 400
     assert Actor.objects.filter(pk=abe.pk).exists()
+
+
+def test_an_inline_edit_refused_keeps_the_entrys_own_name_in_its_heading(client, cast):
+    china = make_actor(cast.project, name="China")
+    make_actor(cast.project, name="Russia")
+    client.force_login(cast.bob)
+    response = client.post(
+        url("actor-edit", cast.project, china.pk),
+        {"name": "Russia", "kind": "organisation"},
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert "The codebook already has an actor named “Russia”." in page
+    assert "Edit the actor “China”" in page
