@@ -104,7 +104,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif os.environ.get("PG_SERVER_SIDE_BINDING", "true").lower() not in ("0", "false", "no"):
+elif env_bool("PG_SERVER_SIDE_BINDING", default=True):
     # Parameters travel apart from the SQL, so psycopg prepares a query the fifth time
     # a connection runs it and PostgreSQL stops re-planning it (about 0.3 ms a query).
     # Turn off behind a pooler in transaction mode, which cannot keep prepared statements.

@@ -36,14 +36,6 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             return self.none()
         return self.filter(memberships__user=user)
 
-    def writable_by(self, user: User | AnonymousUser) -> ProjectQuerySet:
-        """Projects where the user may annotate, import and edit the codebook."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            memberships__user=user, memberships__role__in=[Role.OWNER, Role.ANNOTATOR]
-        )
-
 
 class Project(models.Model):
     name = models.CharField(max_length=200)
@@ -98,10 +90,6 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         if not user.is_authenticated:
             return self.none()
         return self.filter(project__memberships__user=user)
-
-    def for_list(self) -> DocumentQuerySet:
-        """Leaves out the text and the original upload, which lists never show."""
-        return self.defer("text", "original").select_related("project")
 
 
 def content_hash(text: str) -> str:

@@ -18,6 +18,6 @@ def index_documents(document_ids: list[int]) -> int:
 
 def index_after_commit(document_ids: Sequence[int]) -> None:
     """Index these new documents for search once the transaction that added them commits."""
-    ids = [pk for pk in document_ids if pk is not None]
+    ids = list(document_ids)
     if ids:
         transaction.on_commit(lambda: index_documents.enqueue(ids))

@@ -112,10 +112,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = index_documents.enqueue(ids)
         if result.status == TaskResultStatus.SUCCESSFUL:
-            self.stdout.write(
-                f"Indexed {result.return_value} document(s) for search in "
-                f"{time.perf_counter() - started:.1f} s."
-            )
+            if result.return_value:  # none on SQLite, which has no search index
+                self.stdout.write(
+                    f"Indexed {result.return_value} document(s) for search in "
+                    f"{time.perf_counter() - started:.1f} s."
+                )
         elif result.status == TaskResultStatus.FAILED:
             self.stderr.write(
                 self.style.WARNING(
