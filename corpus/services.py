@@ -97,7 +97,9 @@ def _validate_metadata(fields: dict[str, Any]) -> dict[str, Any]:
         )
     # The columns' own limits (a valid URL may be longer than its column).
     for name in ("source_name", "source_url", "author", "language"):
-        limit = Document._meta.get_field(name).max_length or 0
+        column = Document._meta.get_field(name)
+        assert isinstance(column, models.CharField)
+        limit = column.max_length or 0
         if len(cleaned.get(name) or "") > limit:
             errors.setdefault(name, []).append(
                 ValidationError(f"At most {limit} characters.", code="max_length")
