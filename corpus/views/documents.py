@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from corpus.access import project_access
 from corpus.importing.forms import DocumentDetailsForm
 from corpus.models import Document
 from corpus.services import update_document_metadata
@@ -17,14 +18,12 @@ _FORM_FIELDS = ("title", "source_name", "source_url", "author", "published_at", 
 
 @login_required
 def document_edit(request: HttpRequest, project: str, document: int) -> HttpResponse:
+    access = project_access(request, project)
+    project_obj, role = access.project, access.role
     document_obj = get_object_or_404(
-        Document.objects.visible_to(request.user).select_related("project").defer("original"),
-        pk=document,
-        project__slug=project,
+        Document.objects.filter(project=project_obj).defer("original"), pk=document
     )
-    project_obj = document_obj.project
-    role = project_obj.role_of(request.user)
-    if role is None or not role.can_annotate:
+    if not role.can_annotate:
         raise PermissionDenied("Viewers cannot change a document's details.")
     initial = {name: getattr(document_obj, name) for name in _FORM_FIELDS}
     if document_obj.published_at is not None:

@@ -6,11 +6,12 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
 from corpus import hooks
+from corpus.access import project_access
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
@@ -63,7 +64,8 @@ class DocumentFilterForm(forms.Form):
 @vary_on_headers("HX-Request")
 def project_detail(request: HtmxHttpRequest, project: str) -> HttpResponse:
     """A project's documents: search as you type, filters by source and date, pages."""
-    project_obj = get_object_or_404(Project.objects.visible_to(request.user), slug=project)
+    access = project_access(request, project)
+    project_obj = access.project
     documents = Document.objects.filter(project=project_obj)
     sources = list(
         documents.exclude(source_name="")
@@ -97,7 +99,7 @@ def project_detail(request: HtmxHttpRequest, project: str) -> HttpResponse:
     params.pop("page", None)
     context = {
         "project": project_obj,
-        "role": project_obj.role_of(request.user),
+        "role": access.role,
         "form": form,
         "query": query,
         "page": page,
