@@ -55,7 +55,7 @@ class Actor(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["project", "name", "id"]
+        ordering = ["project_id", "name", "id"]
         constraints = [
             models.UniqueConstraint("project", Lower("name"), name="actor_unique_name_in_project"),
             models.CheckConstraint(condition=Q(kind__in=ActorKind.values), name="actor_kind_valid"),
@@ -81,7 +81,7 @@ class Claim(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["project", "label", "id"]
+        ordering = ["project_id", "label", "id"]
         constraints = [
             models.UniqueConstraint(
                 "project", Lower("label"), name="claim_unique_label_in_project"

@@ -74,7 +74,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["project", "user"]
+        ordering = ["project_id", "user_id"]
         constraints = [
             models.UniqueConstraint(fields=["project", "user"], name="membership_unique_user"),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
@@ -131,7 +131,7 @@ class Document(models.Model):
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["project", "title", "id"]
+        ordering = ["project_id", "title", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "content_hash"], name="document_unique_content_in_project"
