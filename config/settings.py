@@ -182,7 +182,6 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "corpus.pagination.IdCursorPagination",
-    "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -197,11 +196,8 @@ REST_FRAMEWORK = {
     # JSON only: the interactive documentation is Swagger UI at /api/docs/, which runs
     # under the Content Security Policy; DRF's browsable pages need inline styles.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "corpus.permissions.LimitedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON with a size limit; the file import and the token endpoint add their forms.
+    "DEFAULT_PARSER_CLASSES": ["corpus.permissions.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "annotate.api_errors.api_exception_handler",
     # Exports take ?format=csv|jsonl|jsonld themselves.
     "URL_FORMAT_OVERRIDE": None,

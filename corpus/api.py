@@ -25,7 +25,6 @@ from rest_framework.throttling import AnonRateThrottle
 
 from . import services
 from .models import Document, Membership, Project, Role
-from .pagination import IdCursorPagination
 from .permissions import LimitedJSONParser, acting_user, require_annotator, require_owner
 from .search import search_documents
 
@@ -140,8 +139,6 @@ class ProjectViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ProjectSerializer
-    pagination_class = IdCursorPagination
-    parser_classes = [LimitedJSONParser]
     # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
     lookup_value_regex = "[^/]+"
 
@@ -200,8 +197,6 @@ class MemberViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = MemberSerializer
-    pagination_class = IdCursorPagination
-    parser_classes = [LimitedJSONParser]
     # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
     lookup_value_regex = "[^/]+"
     lookup_field = "user__username"
@@ -382,8 +377,6 @@ class DocumentViewSet(
     viewsets.GenericViewSet,
 ):
     filterset_class = DocumentFilter
-    pagination_class = IdCursorPagination
-    parser_classes = [LimitedJSONParser]
     # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
     lookup_value_regex = "[^/]+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

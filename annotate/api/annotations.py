@@ -35,9 +35,7 @@ from corpus.api import (
     reverse_api,
 )
 from corpus.models import Document, Membership, Project
-from corpus.pagination import IdCursorPagination
 from corpus.permissions import (
-    LimitedJSONParser,
     PreconditionFailed,
     acting_user,
     require_annotator,
@@ -354,8 +352,6 @@ class AnnotationViewSet(
 ):
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
-    pagination_class = IdCursorPagination
-    parser_classes = [LimitedJSONParser]
     # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
     lookup_value_regex = "[^/]+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

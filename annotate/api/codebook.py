@@ -25,9 +25,7 @@ from corpus.api import (
     reverse_api,
 )
 from corpus.models import Project
-from corpus.pagination import IdCursorPagination
 from corpus.permissions import (
-    LimitedJSONParser,
     acting_user,
     require_annotator,
 )
@@ -133,8 +131,6 @@ class CodebookViewSet(
 ):
     """Shared by actors and claims: reads for members, writes for annotators and owners."""
 
-    pagination_class = IdCursorPagination
-    parser_classes = [LimitedJSONParser]
     # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
     lookup_value_regex = "[^/]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
