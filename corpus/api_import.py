@@ -8,7 +8,6 @@ from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 
 from corpus.importing import Upload, import_files
 from corpus.models import Project
+from corpus.permissions import require_annotator
 
 
 class DocumentImportRequestSerializer(serializers.Serializer):
@@ -133,13 +133,8 @@ class DocumentImportView(APIView):
         project = get_object_or_404(
             Project.objects.visible_to(request.user), pk=serializer.validated_data["project"]
         )
-        role = project.role_of(request.user)
-        if role is None or not role.can_annotate:
-            raise PermissionDenied("Viewers cannot import documents into this project.")
-        uploads = [
-            Upload(name=file.name or "upload", size=file.size, read=file.read)
-            for file in serializer.validated_data["files"]
-        ]
+        require_annotator(request.user, project)
+        uploads = [Upload.from_uploaded_file(file) for file in serializer.validated_data["files"]]
         user = cast(User, request.user)
         results = list(import_files(project=project, uploads=uploads, created_by=user))
         imported = sum(result.imported for result in results)

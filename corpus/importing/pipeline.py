@@ -26,6 +26,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, connection, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -104,6 +105,11 @@ class Upload:
             size=os.stat(location).st_size,
             read=functools.partial(_read_file, location),
         )
+
+    @classmethod
+    def from_uploaded_file(cls, file: UploadedFile) -> Upload:
+        """A file sent with a form or an API request; read when its turn comes."""
+        return cls(name=file.name or "upload", size=file.size, read=file.read)
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes, **options: Any) -> Upload:

@@ -29,10 +29,7 @@ def import_documents(request: HtmxHttpRequest, project: str) -> HttpResponse:
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            uploads = [
-                Upload(name=file.name or "upload", size=file.size, read=file.read)
-                for file in form.cleaned_data["files"]
-            ]
+            uploads = [Upload.from_uploaded_file(file) for file in form.cleaned_data["files"]]
             results = list(import_files(project=project_obj, uploads=uploads, created_by=user))
             if form.cleaned_data["text"].strip():
                 results.append(
