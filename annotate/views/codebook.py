@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -249,8 +250,13 @@ def entry_merge(request: HttpRequest, project: str, pk: int, kind: EntryKind) ->
         else:
             messages.success(
                 request,
-                f"Merged “{name}” into “{result.target}”: {result.annotations} annotation(s) "
-                "now point to it.",
+                f"Merged “{name}” into “{result.target}”: "
+                + ngettext(
+                    "%(count)d annotation now points to it.",
+                    "%(count)d annotations now point to it.",
+                    result.annotations,
+                )
+                % {"count": result.annotations},
             )
             return redirect(kind.url("list", access.project))
     usage = with_usage(kind.model.objects.filter(pk=source.pk)).get()  # type: ignore[attr-defined]

@@ -190,7 +190,10 @@ def test_an_annotator_merges_two_actors_through_the_page(client, cast, document,
     response = client.post(
         url("actor-merge", cast.project, abe.pk), {"target": putin.pk}, follow=True
     )
-    assert "Merged “Shinzo Abe” into “Vladimir Putin”: 1 annotation(s)" in response.content.decode()
+    assert (
+        "Merged “Shinzo Abe” into “Vladimir Putin”: 1 annotation now points to it."
+        in response.content.decode()
+    )
     annotation.refresh_from_db()
     assert annotation.actor == putin
 
