@@ -496,6 +496,7 @@ def _check_actor(actor: Actor) -> None:
         raise ValidationError(
             {"name": [f"The codebook already has an actor named “{actor.name}”."]}
         )
+    _check_alias_clashes(actor)
     if actor.affiliation is not None:
         if actor.affiliation.project_id != actor.project_id:
             raise ValidationError({"affiliation": ["The affiliation belongs to another project."]})
@@ -508,6 +509,24 @@ def _check_actor(actor: Actor) -> None:
                 )
             seen.add(current.pk)
             current = current.affiliation
+
+
+def _check_alias_clashes(actor: Actor) -> None:
+    """A name or alias may stand for one actor only, or the reader could not tell which
+    actor a typed name means."""
+    owners: dict[str, str] = {}
+    others = Actor.objects.filter(project=actor.project_id).exclude(pk=actor.pk)
+    for name, aliases in others.values_list("name", "aliases"):
+        for known in [name, *(aliases or [])]:
+            owners.setdefault(known.casefold(), name)
+    errors: dict[str, list[str]] = {}
+    if (owner := owners.get(actor.name.casefold())) is not None:
+        errors["name"] = [f"“{actor.name}” is already an alias of “{owner}”."]
+    taken = [f"“{a}” ({owners[a.casefold()]})" for a in actor.aliases if a.casefold() in owners]
+    if taken:
+        errors["aliases"] = [f"Already another actor's name or alias: {', '.join(taken)}."]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_claim(claim: Claim) -> None:

@@ -59,3 +59,21 @@ def test_a_refused_update_leaves_the_entry_as_it_was(cast):
         update_actor(actor=china, name="Russia", colour="#112233", updated_by=cast.bob)
     assert (china.name, china.colour) == ("China", "")
     assert Actor.objects.get(pk=china.pk).name == "China"
+
+
+def test_a_name_or_alias_stands_for_one_actor_only(cast):
+    create_actor(project=cast.project, name="Shinzo Abe", aliases=["Abe"], created_by=None)
+    create_actor(project=cast.project, name="Vladimir Putin", aliases=["Putin"], created_by=None)
+    with pytest.raises(ValidationError) as error:
+        create_actor(project=cast.project, name="abe", created_by=None)
+    assert error.value.message_dict == {"name": ["“abe” is already an alias of “Shinzo Abe”."]}
+    with pytest.raises(ValidationError) as error:
+        create_actor(
+            project=cast.project, name="Test", aliases=["PUTIN", "Kremlin"], created_by=None
+        )
+    assert error.value.message_dict == {
+        "aliases": ["Already another actor's name or alias: “PUTIN” (Vladimir Putin)."]
+    }
+    assert Actor.objects.filter(project=cast.project).count() == 2
+    # Another project's codebook is its own.
+    create_actor(project=cast.other, name="Abe", created_by=None)
