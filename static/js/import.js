@@ -9,7 +9,9 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 
 document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.detail.elt;
-  if (form instanceof HTMLFormElement && form.classList.contains("import-form") && event.detail.successful) {
+  // Only a 2xx answer is an import that went through; a refused form keeps what was typed.
+  const went = event.detail.xhr.status >= 200 && event.detail.xhr.status < 300;
+  if (form instanceof HTMLFormElement && form.classList.contains("import-form") && went) {
     form.reset();
   }
 });

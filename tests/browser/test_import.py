@@ -29,3 +29,15 @@ def test_an_annotator_uploads_files_and_sees_a_result_for_each(cast, page, sign_
     ).to_be_visible()
     expect(page.get_by_label("Files")).to_have_value("")
     assert Document.objects.filter(project=cast.project).count() == 1
+
+
+def test_a_refused_import_says_why_and_keeps_what_was_typed(cast, page, sign_in):
+    sign_in("bob")
+    page.goto(f"/projects/{cast.project.slug}/import/")
+    page.get_by_label("Title").fill("Phone call")
+    page.get_by_role("button", name="Import").click()
+
+    expect(page.get_by_text("Paste the text that goes with this title.")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Phone call")
+    expect(page.get_by_role("navigation", name="Project")).to_be_visible()
+    assert not Document.objects.exists()
