@@ -95,8 +95,6 @@ def project_detail(request: HtmxHttpRequest, project: str) -> HttpResponse:
         {"document": document, "snippet": highlight(document.text, query) if query else ""}
         for document in page.object_list
     ]
-    params = request.GET.copy()
-    params.pop("page", None)
     context = {
         "project": project_obj,
         "role": access.role,
@@ -104,7 +102,6 @@ def project_detail(request: HtmxHttpRequest, project: str) -> HttpResponse:
         "query": query,
         "page": page,
         "rows": rows,
-        "params": params.urlencode(),
     }
     template = "corpus/project_detail.html"
     if request.htmx and not request.htmx.boosted:
