@@ -6,14 +6,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from annotate.models import Actor, Annotation, Claim
 from corpus.importing import Upload, import_files
 from corpus.models import Document
+from tests.data import DNA_SAMPLE
 from tests.factories import make_actor
 
-SAMPLE = Path(settings.BASE_DIR).parent / "shared" / "external" / "dna-sample.dna"
+SAMPLE = DNA_SAMPLE
 
 # DNA 3's tables, as far as the import reads them.
 SCHEMA = """
@@ -285,7 +285,6 @@ def test_a_dna_file_that_is_no_database_at_all_is_rejected(cast, tmp_path):
     assert result.message.startswith("This is not a readable DNA database")
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason=f"DNA's sample database is not at {SAMPLE}")
 def test_the_dna_sample_brings_its_seven_documents_and_forty_statements_exactly(cast):
     result = import_dna(cast.project, SAMPLE, cast.alice)
 

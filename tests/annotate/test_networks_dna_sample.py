@@ -8,19 +8,17 @@ at 10 with the Alliance to Save Energy and 2 with Energy and Environmental Analy
 21 ties) and, for congruence and conflict, DNA's definitions worked through the sample's
 own tables: 160 and 116, which add up to the co-occurrence total as they must."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-SAMPLE = Path(settings.BASE_DIR).parent / "shared" / "external" / "dna-sample.dna"
+from tests.data import DNA_SAMPLE
+
+SAMPLE = DNA_SAMPLE
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not SAMPLE.exists(), reason=f"DNA's sample database is absent ({SAMPLE})"),
 ]
 
 

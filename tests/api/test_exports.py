@@ -5,7 +5,6 @@ import csv
 import functools
 import io
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -13,11 +12,12 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from annotate import exports
+from tests.data import W3C_ANNOTATION_TESTS
 from tests.factories import make_actor, make_annotation, make_claim
 
 pytestmark = pytest.mark.django_db
 
-W3C_TESTS = Path(__file__).resolve().parents[2].parent / "shared/external/w3c-annotation-tests"
+W3C_TESTS = W3C_ANNOTATION_TESTS
 
 
 @pytest.fixture
@@ -168,7 +168,7 @@ def jsonld(api, cast, statements, document):
     return collection, page_two
 
 
-def test_the_w3c_test_suite_is_where_ci_keeps_it():
+def test_the_w3c_test_suite_is_vendored_with_the_tests():
     assert (W3C_TESTS / "annotations/annotationMusts.test").is_file()
 
 
