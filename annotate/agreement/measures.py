@@ -172,10 +172,6 @@ def _in_scope(
     return [u for u in units if u.annotator in chosen and (keep is None or u.document in keep)]
 
 
-def _ratio(numerator: Fraction, denominator: Fraction) -> float | None:
-    return None if denominator == 0 else float(1 - numerator / denominator)
-
-
 # --- Krippendorff's unitizing alpha ----------------------------------------------------
 
 
@@ -238,30 +234,39 @@ def unitizing_alpha(
         per_coder[index[unit.annotator]].append((base + unit.start, base + unit.end))
 
     m = len(coders)
+    defined = m >= 2 and total > 0
+    # D_o = 2 * pair sum / (m(m-1)L^2) and D_e = 2 * numerator / (L * denominator), all
+    # integers: each ratio is computed from exact integers and rounded once.
+    scale = m * (m - 1) * total * total
     categories = []
-    sum_observed = sum_expected = Fraction(0)
+    sum_pairs = 0
+    sum_expected = 0.0
     for value in _ordered(spans):
         merged = [_merge(coder_spans) for coder_spans in spans[value]]
-        observed = _observed_disagreement(merged, total)
-        expected = _expected_disagreement(merged, total)
-        sum_observed += observed
+        pairs = _observed_pair_sum(merged, total)
+        numerator, denominator = _expected_terms(merged, total)
+        expected = 2 * numerator / (total * denominator) if numerator else 0.0
+        sum_pairs += pairs
         sum_expected += expected
-        defined = m >= 2 and total > 0
         categories.append(
             CategoryAlpha(
                 value=value,
-                alpha=_ratio(observed, expected) if defined else None,
-                observed=float(observed),
-                expected=float(expected),
+                alpha=(
+                    1 - (pairs * total * denominator) / (scale * numerator)
+                    if defined and numerator
+                    else None
+                ),
+                observed=2 * pairs / scale if scale else 0.0,
+                expected=expected,
                 units=sum(len(s) for s in merged),
             )
         )
     count = len(categories)
-    defined = m >= 2 and total > 0 and count > 0
+    sum_observed = 2 * sum_pairs / scale if scale else 0.0
     return UnitizingAlpha(
-        alpha=_ratio(sum_observed, sum_expected) if defined else None,
-        observed=float(sum_observed / count) if count else 0.0,
-        expected=float(sum_expected / count) if count else 0.0,
+        alpha=1 - sum_observed / sum_expected if defined and sum_expected > 0 else None,
+        observed=sum_observed / count if count else 0.0,
+        expected=sum_expected / count if count else 0.0,
         by_category=tuple(categories),
         units=sum(c.units for c in categories),
         length=total,
@@ -316,16 +321,17 @@ def _pair_disagreement(a: list[tuple[int, int, bool]], b: list[tuple[int, int, b
     return total
 
 
-def _observed_disagreement(merged: list[list[tuple[int, int]]], length: int) -> Fraction:
-    m = len(merged)
-    if m < 2 or length == 0:
-        return Fraction(0)
+def _observed_pair_sum(merged: list[list[tuple[int, int]]], length: int) -> int:
+    """The squared distances summed over each unordered pair of coders."""
     segments = [_segments(spans, length) for spans in merged]
-    total = sum(_pair_disagreement(a, b) for a, b in combinations(segments, 2))
-    return Fraction(2 * total, m * (m - 1) * length * length)
+    return sum(_pair_disagreement(a, b) for a, b in combinations(segments, 2))
 
 
-def _expected_disagreement(merged: list[list[tuple[int, int]]], length: int) -> Fraction:
+def _expected_terms(merged: list[list[tuple[int, int]]], length: int) -> tuple[int, int]:
+    """D_e as (numerator, denominator) with D_e = 2 numerator / (L denominator).
+
+    A numerator of 0 means no expected disagreement.
+    """
     m = len(merged)
     unit_lengths = [end - start for spans in merged for start, end in spans]
     gaps = sorted(
@@ -347,8 +353,8 @@ def _expected_disagreement(merged: list[list[tuple[int, int]]], length: int) -> 
         numerator += size * size * ((prefix[-1] - prefix[k]) - (size - 1) * (len(gaps) - k))
     denominator = m * length * (m * length - 1) - sum(s * (s - 1) for s in unit_lengths)
     if length == 0 or denominator <= 0:
-        return Fraction(0)
-    return Fraction(2 * numerator, length * denominator)
+        return 0, 1
+    return numerator, denominator
 
 
 # --- reliability data for coding -------------------------------------------------------
