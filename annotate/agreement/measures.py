@@ -13,7 +13,7 @@ Three measures, each returned with the counts behind it, and ``None`` ("not defi
 never 0 or 1) wherever the coefficient is undefined:
 
 - `unitizing_alpha`: Krippendorff's alpha-U for unitizing a continuum (Krippendorff 1995,
-  2004 section 12.4), computed as DKPro Agreement's ``KrippendorffAlphaUnitizingAgreement``
+  2004), computed as DKPro Agreement's ``KrippendorffAlphaUnitizingAgreement``
   computes it, overall and per category.
 - `nominal_alpha`: Krippendorff's alpha for nominal data with missing values, on the
   reliability data that `coding_units` forms from the spans.
@@ -180,7 +180,7 @@ def unitizing_alpha(
     lengths: Mapping[Hashable, int],
     annotators: Iterable[Hashable] | None = None,
 ) -> UnitizingAlpha:
-    """Krippendorff's alpha-U (1995; 2004, pp. 251-256), overall and per category.
+    """Krippendorff's alpha-U (1995; 2004, worked example p. 254), overall and per category.
 
     The documents in ``lengths`` are laid end to end, in the mapping's order, as one
     continuum of code points (each document offset by the sum of the lengths before it),
@@ -468,7 +468,7 @@ def _root(parent: list[int], i: int) -> int:
 def nominal_alpha(
     data: Iterable[Mapping[Any, Hashable | None] | Sequence[Hashable | None]],
 ) -> NominalAlpha:
-    """Krippendorff's alpha for nominal data (Krippendorff 2004, pp. 230-232; 2011).
+    """Krippendorff's alpha for nominal data (Krippendorff 2004, example p. 230; 2011).
 
     ``data`` holds one entry per unit: a mapping annotator -> value, or a sequence of
     values (one per annotator), ``None`` marking a missing value. Units with fewer than
