@@ -54,7 +54,7 @@ def generate(annotations: int, documents: int, seed: int = 1) -> tuple[list[Row]
                     s = max(0, s + rng.randint(-10, 10))
                     e = min(length, max(s + 1, e + rng.randint(-10, 10)))
                 actor = truth[0] if rng.random() < 0.8 else rng.randint(1, 50)
-                claim = truth[1] if rng.random() < 0.8 else rng.randint(1, 30)
+                claim: int | None = truth[1] if rng.random() < 0.8 else rng.randint(1, 30)
                 stance = truth[2] if rng.random() < 0.8 else rng.choice(STANCES)
                 if rng.random() < 0.05:
                     claim = None  # tagged later
