@@ -1,0 +1,1 @@
+"""Inter-coder agreement: the measures (`measures`) work on plain data, free of models."""
