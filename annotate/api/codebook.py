@@ -15,9 +15,8 @@ from rest_framework.response import Response
 
 from corpus.access import acting_user, caller_role, require_annotator
 from corpus.api.errors import ERRORS, ErrorSerializer
-from corpus.api.fields import IdField, IdFilter, IdLookupMixin
+from corpus.api.fields import IdField, IdFilter, IdLookupMixin, caller_projects
 from corpus.api.links import reverse_api
-from corpus.models import Project
 
 from .. import services
 from ..models import Actor, ActorKind, Claim
@@ -42,15 +41,10 @@ class ActorSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["project"].queryset = (  # type: ignore[attr-defined]
-                Project.objects.visible_to(request.user).with_role(request.user)
-            )
-            self.fields["affiliation"].queryset = Actor.objects.visible_to(request.user)  # type: ignore[attr-defined]
+        extra_kwargs = {
+            "project": {"scope": caller_projects},
+            "affiliation": {"scope": Actor.objects.visible_to},
+        }
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -69,15 +63,10 @@ class ClaimSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["project"].queryset = (  # type: ignore[attr-defined]
-                Project.objects.visible_to(request.user).with_role(request.user)
-            )
-            self.fields["parent"].queryset = Claim.objects.visible_to(request.user)  # type: ignore[attr-defined]
+        extra_kwargs = {
+            "project": {"scope": caller_projects},
+            "parent": {"scope": Claim.objects.visible_to},
+        }
 
 
 class ActorFilter(django_filters.FilterSet):

@@ -14,11 +14,11 @@ from rest_framework.response import Response
 
 from corpus import services
 from corpus.access import acting_user, caller_role, require_annotator, require_owner
-from corpus.models import Document, Project
+from corpus.models import Document
 from corpus.search import search_documents
 
 from .errors import ERRORS, ErrorSerializer
-from .fields import IdField, IdFilter, IdLookupMixin
+from .fields import IdField, IdFilter, IdLookupMixin, caller_projects
 from .links import reverse_api
 
 
@@ -81,15 +81,14 @@ class DocumentSerializer(serializers.ModelSerializer):
         model = Document
         fields = [*DOCUMENT_LIST_FIELDS[:3], "text", *DOCUMENT_LIST_FIELDS[3:]]
         read_only_fields = ["content_hash", "created_at", "updated_at"]
-        extra_kwargs = {"text": {"trim_whitespace": False}, "title": {"allow_blank": True}}
+        extra_kwargs = {
+            "project": {"scope": caller_projects},
+            "text": {"trim_whitespace": False},
+            "title": {"allow_blank": True},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["project"].queryset = (  # type: ignore[attr-defined]
-                Project.objects.visible_to(request.user).with_role(request.user)
-            )
         # The services check titles, URLs and lengths with their own messages.
         for name in ("title", "source_url", "source_name", "author", "language"):
             field = self.fields[name]

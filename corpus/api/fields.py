@@ -6,12 +6,17 @@ and answers like a missing object, without reaching the database.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
+
+from corpus.models import Project, ProjectQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 #: Ids are 64-bit; a larger number names nothing and must not reach the database.
 MAX_ID = 2**63 - 1
@@ -60,6 +65,12 @@ class IdField(serializers.PrimaryKeyRelatedField):
                 self.fail("does_not_exist", pk_value=data)
             return found
         return super().to_internal_value(data)
+
+
+def caller_projects(user: User | AnonymousUser) -> ProjectQuerySet:
+    """The caller's projects, each with the caller's role: the projects a request may
+    name (as an ``IdField``'s ``scope``, say)."""
+    return Project.objects.visible_to(user).with_role(user)
 
 
 def is_id(value: Any) -> bool:

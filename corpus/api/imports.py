@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from corpus.access import caller_role, require_annotator
+from corpus.api.fields import caller_projects
 from corpus.importing import Upload, import_files
-from corpus.models import Project
 
 
 class DocumentImportRequestSerializer(serializers.Serializer):
@@ -132,7 +132,7 @@ class DocumentImportView(APIView):
         serializer.is_valid(raise_exception=True)
         user = cast(User, request.user)
         project = get_object_or_404(
-            Project.objects.visible_to(user).with_role(user),
+            caller_projects(user),
             pk=serializer.validated_data["project"],
         )
         require_annotator(caller_role(project))

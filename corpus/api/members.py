@@ -17,7 +17,7 @@ from corpus.access import acting_user, caller_role, require_owner
 from corpus.models import Membership, Project, Role
 
 from .errors import ERRORS, ErrorSerializer
-from .fields import is_id
+from .fields import caller_projects, is_id
 from .links import reverse_api
 
 
@@ -69,10 +69,7 @@ class MemberViewSet(
             pk = self.kwargs["project_pk"]
             if not is_id(pk):
                 raise NotFound()
-            user = self.request.user
-            self._project = get_object_or_404(
-                Project.objects.visible_to(user).with_role(user), pk=pk
-            )
+            self._project = get_object_or_404(caller_projects(self.request.user), pk=pk)
         return self._project
 
     def get_queryset(self) -> QuerySet[Membership]:

@@ -15,7 +15,7 @@ from corpus.access import ROLE, caller_role
 from corpus.models import Project, Role
 
 from .errors import ERRORS, ErrorSerializer
-from .fields import IdLookupMixin
+from .fields import IdLookupMixin, caller_projects
 from .links import reverse_api
 
 
@@ -58,7 +58,7 @@ class ProjectViewSet(
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Project]:
-        return Project.objects.visible_to(self.request.user).with_role(self.request.user)
+        return caller_projects(self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
