@@ -9,7 +9,9 @@ class AnnotateConfig(AppConfig):
         from corpus import hooks
 
         from . import dna, queries, services
+        from .api import errors
 
         hooks.register_text_lock(services.annotation_text_lock)
         hooks.register_importer(".dna", dna.parse_dna)
         hooks.register_document_list_annotator(queries.with_annotation_counts)
+        hooks.register_api_error_handler(errors.service_error_response)

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-from corpus.models import Document, Project
+from corpus.models import Document, Project, RoleQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -30,7 +30,7 @@ class ActorKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class CodebookQuerySet(models.QuerySet):
+class CodebookQuerySet(RoleQuerySet):
     def visible_to(self, user: User | AnonymousUser) -> CodebookQuerySet:
         """Entries of the projects the user belongs to."""
         if not user.is_authenticated:
@@ -99,7 +99,9 @@ def complete(path: str = "") -> Q:
     return Q(**{f"{path}{name}__isnull": False for name in ("actor", "claim", "stance")})
 
 
-class AnnotationQuerySet(models.QuerySet["Annotation"]):
+class AnnotationQuerySet(RoleQuerySet["Annotation"]):
+    memberships = "document__project__memberships"
+
     def visible_to(self, user: User | AnonymousUser) -> AnnotationQuerySet:
         """Annotations (trashed ones included) of the projects the user belongs to."""
         if not user.is_authenticated:

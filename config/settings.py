@@ -175,13 +175,13 @@ SECURE_CSP = {
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "corpus.authentication.TokenAuthentication",
+        "corpus.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "corpus.pagination.IdCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "corpus.api.pagination.IdCursorPagination",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -197,8 +197,8 @@ REST_FRAMEWORK = {
     # under the Content Security Policy; DRF's browsable pages need inline styles.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON with a size limit; the file import and the token endpoint add their forms.
-    "DEFAULT_PARSER_CLASSES": ["corpus.permissions.LimitedJSONParser"],
-    "EXCEPTION_HANDLER": "annotate.api_errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["corpus.api.parsers.LimitedJSONParser"],
+    "EXCEPTION_HANDLER": "corpus.api.errors.api_exception_handler",
     # Exports take ?format=csv|jsonl|jsonld themselves.
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -216,7 +216,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "annotate.api_schema.add_error_responses",
+        "corpus.api.schema.add_error_responses",
     ],
 }
 

@@ -1,11 +1,26 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from rest_framework.routers import DefaultRouter
 
-from annotate.api_network import ProjectNetworkView
-from corpus.api_import import DocumentImportView
+from annotate.api import urls as annotate_api
+from corpus.api import urls as corpus_api
+from corpus.api.errors import unknown_endpoint
 from corpus.views.projects import health
+
+# One router for every app's viewsets, so that the API root (/api/) lists them all.
+api_router = DefaultRouter()
+for app_api in (corpus_api, annotate_api):
+    api_router.registry.extend(app_api.router.registry)
+
+api_urls = [
+    *corpus_api.urlpatterns,
+    *annotate_api.urlpatterns,
+    *api_router.urls,
+    # Last: any other path under /api/ answers the API's JSON 404.
+    re_path(r"", unknown_endpoint),
+]
 
 urlpatterns = [
     path(
@@ -13,17 +28,10 @@ urlpatterns = [
         login_required(RedirectView.as_view(pattern_name="corpus:project-list")),
         name="home",
     ),
-    # Before any other api/ route, so that a router's documents/<pk>/ cannot take it.
-    path("api/documents/import/", DocumentImportView.as_view(), name="api-document-import"),
+    path("api/", include((api_urls, "api"))),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
-    path(
-        "api/projects/<int:pk>/network/",
-        ProjectNetworkView.as_view(),
-        name="api-project-network",
-    ),
-    path("api/", include("annotate.api_urls")),
     path("", include("corpus.urls")),
     path("", include("annotate.urls")),
 ]

@@ -3,7 +3,8 @@
 The corpus app knows nothing of annotations. An app that anchors data to a document's
 text registers a *text lock*, and the corpus refuses to change the text of a document
 while any lock gives a reason; an app registers *importers* for formats that carry more
-than documents, and *document list annotators* that add its columns to the document list.
+than documents, *document list annotators* that add its columns to the document list,
+and *API error handlers* that answer its services' errors in the API.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 if TYPE_CHECKING:
+    from rest_framework.response import Response
+
     from .models import Document
 
 TextLock = Callable[["Document"], str | None]
@@ -71,3 +74,26 @@ def annotate_document_list(queryset: QuerySet[Document]) -> QuerySet[Document]:
     for annotator in _document_list_annotators:
         queryset = annotator(queryset)
     return queryset
+
+
+# API error handlers: the API's exception handler (corpus.api.errors) asks each in turn
+# for the answer to an exception; the first that is not None is sent.
+
+ApiErrorHandler = Callable[[Exception], "Response | None"]
+
+_api_error_handlers: list[ApiErrorHandler] = []
+
+
+def register_api_error_handler(handler: ApiErrorHandler) -> None:
+    """Register a function that answers some exceptions (say, a service's own) in the API."""
+    if handler not in _api_error_handlers:
+        _api_error_handlers.append(handler)
+
+
+def api_error_response(exc: Exception) -> Response | None:
+    """The first registered handler's answer to ``exc``, or None."""
+    for handler in _api_error_handlers:
+        answer = handler(exc)
+        if answer is not None:
+            return answer
+    return None

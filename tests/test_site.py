@@ -72,7 +72,8 @@ def test_a_viewer_sent_to_a_write_page_gets_the_sites_own_explanation(client, ca
     response = client.get(reverse("corpus:import", args=[cast.project.slug]))
     assert response.status_code == 403
     assert b"Not allowed" in response.content
-    assert b"Viewers cannot" in response.content
+    # The same sentence as the API's refusal (tests/api/test_permissions.py).
+    assert b"Viewers can read this project but not change it" in response.content
 
 
 def test_the_api_answers_json_even_to_a_browser(client, cast):

@@ -8,27 +8,15 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
-from drf_spectacular.utils import (
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from corpus.api import (
-    ERRORS,
-    ErrorSerializer,
-    IdField,
-    IdFilter,
-    IdLookupMixin,
-    reverse_api,
-)
-from corpus.models import Project
-from corpus.permissions import (
-    acting_user,
-    require_annotator,
-)
+from corpus.access import acting_user, caller_role, require_annotator
+from corpus.api.errors import ERRORS, ErrorSerializer
+from corpus.api.fields import IdField, IdFilter, IdLookupMixin, caller_projects
+from corpus.api.links import reverse_api
 
 from .. import services
 from ..models import Actor, ActorKind, Claim
@@ -53,13 +41,10 @@ class ActorSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["project"].queryset = Project.objects.visible_to(request.user)  # type: ignore[attr-defined]
-            self.fields["affiliation"].queryset = Actor.objects.visible_to(request.user)  # type: ignore[attr-defined]
+        extra_kwargs = {
+            "project": {"scope": caller_projects},
+            "affiliation": {"scope": Actor.objects.visible_to},
+        }
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -78,13 +63,10 @@ class ClaimSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["project"].queryset = Project.objects.visible_to(request.user)  # type: ignore[attr-defined]
-            self.fields["parent"].queryset = Claim.objects.visible_to(request.user)  # type: ignore[attr-defined]
+        extra_kwargs = {
+            "project": {"scope": caller_projects},
+            "parent": {"scope": Claim.objects.visible_to},
+        }
 
 
 class ActorFilter(django_filters.FilterSet):
@@ -140,7 +122,7 @@ class CodebookViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        require_annotator(request.user, data["project"])
+        require_annotator(caller_role(data["project"]))
         entry = self.create_entry(data)
         return Response(
             self.get_serializer(entry).data,
@@ -150,7 +132,7 @@ class CodebookViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         entry = self.get_object()
-        require_annotator(request.user, entry.project_id)
+        require_annotator(caller_role(entry))
         serializer = self.get_serializer(entry, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         entry = self.update_entry(entry, dict(serializer.validated_data))
@@ -180,7 +162,7 @@ class ActorViewSet(CodebookViewSet):
     entry_name = "actor"
 
     def get_queryset(self) -> QuerySet[Actor]:
-        return Actor.objects.visible_to(self.request.user)
+        return Actor.objects.visible_to(self.request.user).with_role(self.request.user)
 
     def create_entry(self, data: dict[str, Any]) -> Actor:
         return services.create_actor(created_by=acting_user(self.request), **data)
@@ -206,7 +188,7 @@ class ClaimViewSet(CodebookViewSet):
     entry_name = "claim"
 
     def get_queryset(self) -> QuerySet[Claim]:
-        return Claim.objects.visible_to(self.request.user)
+        return Claim.objects.visible_to(self.request.user).with_role(self.request.user)
 
     def create_entry(self, data: dict[str, Any]) -> Claim:
         return services.create_claim(created_by=acting_user(self.request), **data)

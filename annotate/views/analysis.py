@@ -343,7 +343,7 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
         return render(request, "annotate/network.html", context, status=400)
     options = form.options()
     result = networks.compute_network(project=project_obj, options=options)
-    base = reverse("api-project-network", kwargs={"pk": project_obj.pk})
+    base = reverse("api:project-network", kwargs={"pk": project_obj.pk})
     downloads = []
     for file_format, label in (
         ("graphml", "GraphML (Gephi, visone)"),

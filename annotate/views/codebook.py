@@ -32,7 +32,7 @@ from annotate.forms import (
     add_service_errors,
 )
 from annotate.models import Actor, Claim, complete
-from corpus.access import ProjectAccess, project_access
+from corpus.access import ProjectAccess, project_access, require_annotator, require_owner
 from corpus.http import HtmxHttpRequest
 from corpus.models import Project
 
@@ -200,7 +200,7 @@ def entry_form(
     access = project_access(request, project)
     entry = _entry(kind, access, pk) if pk is not None else None
     if request.method == "POST":
-        access.require_annotator()
+        require_annotator(access.role)
     form_kwargs: dict[str, Any] = {"project": access.project, kind.noun: entry}
     form = kind.form(request.POST if request.method == "POST" else None, **form_kwargs)
     inline = bool(request.htmx) and entry is not None
@@ -236,7 +236,7 @@ def entry_merge(request: HttpRequest, project: str, pk: int, kind: EntryKind) ->
     access = project_access(request, project)
     source = _entry(kind, access, pk)
     if request.method == "POST":
-        access.require_annotator()
+        require_annotator(access.role)
     form = MergeForm(request.POST if request.method == "POST" else None, source=source)
     form.fields["target"].label = f"Merge into {kind.noun}"
     if request.method == "POST" and form.is_valid():
@@ -271,7 +271,7 @@ def entry_delete(request: HttpRequest, project: str, pk: int, kind: EntryKind) -
     entry = _entry(kind, access, pk)
     errors: list[str] = []
     if request.method == "POST":
-        access.require_owner()
+        require_owner(access.role)
         name = str(entry)
         try:
             kind.delete(entry=entry, user=request.user)

@@ -11,8 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -31,7 +30,7 @@ from annotate.highlights import (
     render_segments,
 )
 from annotate.models import Actor, Annotation, Claim, Stance
-from corpus.access import project_access
+from corpus.access import caller_role, project_access, require_annotator
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project, Role
 
@@ -154,22 +153,10 @@ def _document(request: HtmxHttpRequest, project: str, document: int) -> Document
         Document.objects.visible_to(request.user)
         .select_related("project")
         .defer("original")  # the uploaded bytes, which the reader never shows
-        .annotate(caller_role=F("project__memberships__role")),
+        .with_role(request.user),
         project__slug=project,
         pk=document,
     )
-
-
-def _role(request: HtmxHttpRequest, document: Document) -> Role:
-    # _document reads the role with the document.
-    return Role(document.caller_role)  # type: ignore[attr-defined]
-
-
-def _require_annotator(request: HtmxHttpRequest, document: Document) -> Role:
-    role = _role(request, document)
-    if role is None or not role.can_annotate:
-        raise PermissionDenied("Viewers can read this project but not change it.")
-    return role
 
 
 def _annotation(request: HtmxHttpRequest, document: Document, annotation: int) -> Annotation:
@@ -227,7 +214,7 @@ def reader(request: HtmxHttpRequest, project: str, document: int) -> HttpRespons
     """The document with its highlights and annotations; htmx asks only for the body."""
     document_obj = _document(request, project, document)
     filters = ReaderFilters.from_query(request.GET)
-    context = reader_context(request, document_obj, _role(request, document_obj), filters)
+    context = reader_context(request, document_obj, caller_role(document_obj), filters)
     template = TEMPLATE
     if request.htmx and not request.htmx.boosted:
         template += "#reader-body"
@@ -327,7 +314,7 @@ def _not_htmx(document: Document, annotation: Annotation | None = None) -> HttpR
 def annotation_create(request: HtmxHttpRequest, project: str, document: int) -> HttpResponse:
     """Highlight and tag a passage (offsets in code points, checked against the quote)."""
     document_obj = _document(request, project, document)
-    role = _require_annotator(request, document_obj)
+    role = require_annotator(caller_role(document_obj))
     form = AnnotationForm(request.POST, project=document_obj.project)
     if not form.is_valid():
         return _form_response(request, document_obj, form)
@@ -367,7 +354,7 @@ def annotation_edit(
     annotation_obj = _annotation(request, document_obj, annotation)
     if request.method == "GET" and not request.htmx:
         return _not_htmx(document_obj, annotation_obj)
-    role = _require_annotator(request, document_obj)
+    role = require_annotator(caller_role(document_obj))
     if request.method == "GET":
         form = AnnotationForm(
             initial=_initial(annotation_obj), project=document_obj.project, editing=True
@@ -415,7 +402,7 @@ def annotation_delete(
     """Move the annotation to the trash and offer to undo."""
     document_obj = _document(request, project, document)
     annotation_obj = _annotation(request, document_obj, annotation)
-    role = _require_annotator(request, document_obj)
+    role = require_annotator(caller_role(document_obj))
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -454,7 +441,7 @@ def annotation_restore(
     """Bring a trashed annotation back (the Undo after a delete)."""
     document_obj = _document(request, project, document)
     annotation_obj = _annotation(request, document_obj, annotation)
-    role = _require_annotator(request, document_obj)
+    role = require_annotator(caller_role(document_obj))
     services.restore_annotation(
         annotation=annotation_obj,
         restored_by=request.user,  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from annotate import services
 from annotate.models import Actor, Annotation, Claim
-from corpus.access import project_access
+from corpus.access import project_access, require_annotator, require_owner
 from corpus.http import HtmxHttpRequest
 
 from .history import describe, referenced_ids, usernames
@@ -73,7 +73,7 @@ def trash(request: HttpRequest, project: str) -> HttpResponse:
 @require_POST
 def restore(request: HtmxHttpRequest, project: str, annotation: int) -> HttpResponse:
     access = project_access(request, project)
-    access.require_annotator()
+    require_annotator(access.role)
     # An annotation someone else restored a moment ago counts as restored, not missing.
     found = get_object_or_404(
         Annotation.objects.filter(document__project=access.project)
@@ -103,7 +103,7 @@ def restore(request: HtmxHttpRequest, project: str, annotation: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def empty(request: HttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
-    access.require_owner()
+    require_owner(access.role)
     if request.method == "POST":
         count = services.empty_trash(project=access.project, emptied_by=request.user)  # type: ignore[arg-type]
         messages.success(

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import template
 
+from corpus.access import role_in
 from corpus.models import Project, Role
 
 register = template.Library()
@@ -21,5 +22,5 @@ def project_role(context: template.Context, project: Project) -> Role | None:
         return None
     cache: dict[int, Role | None] = request.__dict__.setdefault("_project_roles", {})
     if project.pk not in cache:
-        cache[project.pk] = project.role_of(request.user)
+        cache[project.pk] = role_in(request.user, project)
     return cache[project.pk]

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from rest_framework.authtoken.models import Token
 
 from corpus import services
-from corpus.permissions import acting_user
+from corpus.access import acting_user
 
 
 @never_cache

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from corpus.access import project_access
+from corpus.access import project_access, require_annotator
 from corpus.importing.forms import DocumentDetailsForm
 from corpus.models import Document
 from corpus.services import update_document_metadata
@@ -23,8 +23,7 @@ def document_edit(request: HttpRequest, project: str, document: int) -> HttpResp
     document_obj = get_object_or_404(
         Document.objects.filter(project=project_obj).defer("original"), pk=document
     )
-    if not role.can_annotate:
-        raise PermissionDenied("Viewers cannot change a document's details.")
+    require_annotator(role)
     initial = {name: getattr(document_obj, name) for name in _FORM_FIELDS}
     if document_obj.published_at is not None:
         initial["published_at"] = document_obj.published_at.date()

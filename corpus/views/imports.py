@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
-from corpus.access import project_access
+from corpus.access import project_access, require_annotator
 from corpus.http import HtmxHttpRequest
 from corpus.importing import FileResult, Upload, import_files, import_text
 from corpus.importing.forms import ImportForm
@@ -21,7 +21,7 @@ from corpus.importing.forms import ImportForm
 def import_documents(request: HtmxHttpRequest, project: str) -> HttpResponse:
     user = cast(User, request.user)
     access = project_access(request, project)
-    access.require_annotator()
+    require_annotator(access.role)
     project_obj, role = access.project, access.role
     results: list[FileResult] | None = None
     form = ImportForm()

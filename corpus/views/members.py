@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from corpus import services
-from corpus.access import ProjectAccess, project_access
+from corpus.access import ProjectAccess, project_access, require_owner
 from corpus.forms import AddMemberForm, ChangeRoleForm
 from corpus.models import Membership
 
@@ -48,7 +48,7 @@ def members(request: HttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
     form = AddMemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        access.require_owner()
+        require_owner(access.role)
         if form.is_valid():
             try:
                 membership = services.add_member(
@@ -80,7 +80,7 @@ def _membership(access: ProjectAccess, pk: int) -> Membership:
 @require_POST
 def member_role(request: HttpRequest, project: str, membership: int) -> HttpResponse:
     access = project_access(request, project)
-    access.require_owner()
+    require_owner(access.role)
     found = _membership(access, membership)
     form = ChangeRoleForm(request.POST, prefix=f"m{found.pk}")
     errors: list[str] = []
@@ -109,7 +109,7 @@ def member_role(request: HttpRequest, project: str, membership: int) -> HttpResp
 @require_POST
 def member_remove(request: HttpRequest, project: str, membership: int) -> HttpResponse:
     access = project_access(request, project)
-    access.require_owner()
+    require_owner(access.role)
     found = _membership(access, membership)
     name = found.user.get_username()
     leaving = found.user_id == request.user.pk

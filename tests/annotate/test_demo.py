@@ -2,6 +2,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from annotate.models import Actor, Annotation, Claim
+from corpus.access import role_in
 from corpus.models import Document, Membership, Project, Role
 
 
@@ -33,7 +34,7 @@ def test_demo_account_signs_in_and_owns_the_demo_project(db):
     user = authenticate(username="demo", password="demo")
     assert user is not None
     project = Project.objects.get(name="Japan–Russia relations")
-    assert project.role_of(user) == Role.OWNER
+    assert role_in(user, project) == Role.OWNER
 
 
 def test_every_demo_quote_is_the_passage_it_points_at(db):

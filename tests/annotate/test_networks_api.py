@@ -22,7 +22,7 @@ def statements(cast):
 def url(project, **params):
     from urllib.parse import urlencode
 
-    base = reverse("api-project-network", kwargs={"pk": project.pk})
+    base = reverse("api:project-network", kwargs={"pk": project.pk})
     return f"{base}?{urlencode(params, doseq=True)}" if params else base
 
 

@@ -30,7 +30,7 @@ def network(cast):
 
     def get(**params):
         response = client.get(
-            reverse("api-project-network", kwargs={"pk": cast.project.pk}), params
+            reverse("api:project-network", kwargs={"pk": cast.project.pk}), params
         )
         assert response.status_code == 200, response.content
         return response.json()

@@ -45,7 +45,7 @@ def test_the_downloads_carry_the_chosen_options(client, cast, coded):
     )
     downloads = dict(response.context["downloads"])
     graphml = downloads["GraphML (Gephi, visone)"]
-    assert graphml.startswith(reverse("api-project-network", kwargs={"pk": cast.project.pk}))
+    assert graphml.startswith(reverse("api:project-network", kwargs={"pk": cast.project.pk}))
     assert "qualifier=subtract" in graphml and f"exclude_actor={abe.pk}" in graphml
     assert graphml.endswith("format=graphml")
     download = client.get(graphml)

@@ -28,7 +28,7 @@ def test_a_wrong_password_gets_no_token(api, cast):
 
 
 def test_guessing_passwords_is_throttled(api, cast, monkeypatch):
-    from corpus.api import TokenThrottle
+    from corpus.api.tokens import TokenThrottle
 
     monkeypatch.setattr(TokenThrottle, "THROTTLE_RATES", {"token": "3/minute"})
     client = api()

@@ -70,7 +70,7 @@ def test_the_sample_corpus_comes_in_the_same_through_the_page_the_api_and_the_co
 
     page = import_page(client, by_page, uploads_of(sample_files()))
     api = client.post(
-        reverse("api-document-import"),
+        reverse("api:document-import"),
         {"project": by_api.pk, "files": uploads_of(sample_files())},
     )
     call_command(

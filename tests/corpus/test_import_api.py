@@ -21,7 +21,7 @@ def api(user=None) -> APIClient:
 
 
 def test_the_import_endpoint_has_its_own_path_ahead_of_the_rest_of_the_api():
-    assert reverse("api-document-import") == URL
+    assert reverse("api:document-import") == URL
 
 
 def test_importing_files_answers_201_with_a_result_for_each_file(cast):

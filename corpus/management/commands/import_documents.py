@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.tasks import TaskResultStatus
 from tqdm import tqdm
 
+from corpus.access import role_in
 from corpus.importing import Upload, import_files
 from corpus.models import Project, Role
 from corpus.tasks import index_documents
@@ -142,7 +143,7 @@ class Command(BaseCommand):
         user = users.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user is named “{username}”.")
-        role = project.role_of(user)
+        role = role_in(user, project)
         if role is None or not role.can_annotate:
             raise CommandError(
                 f"{username} may not import into this project (owners and annotators may)."

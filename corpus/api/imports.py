@@ -14,9 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from corpus.access import caller_role, require_annotator
+from corpus.api.fields import caller_projects
 from corpus.importing import Upload, import_files
-from corpus.models import Project
-from corpus.permissions import require_annotator
 
 
 class DocumentImportRequestSerializer(serializers.Serializer):
@@ -130,12 +130,13 @@ class DocumentImportView(APIView):
     def post(self, request: Request) -> Response:
         serializer = DocumentImportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        project = get_object_or_404(
-            Project.objects.visible_to(request.user), pk=serializer.validated_data["project"]
-        )
-        require_annotator(request.user, project)
-        uploads = [Upload.from_uploaded_file(file) for file in serializer.validated_data["files"]]
         user = cast(User, request.user)
+        project = get_object_or_404(
+            caller_projects(user),
+            pk=serializer.validated_data["project"],
+        )
+        require_annotator(caller_role(project))
+        uploads = [Upload.from_uploaded_file(file) for file in serializer.validated_data["files"]]
         results = list(import_files(project=project, uploads=uploads, created_by=user))
         imported = sum(result.imported for result in results)
         rejected = sum(result.status == "rejected" for result in results)

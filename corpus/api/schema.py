@@ -1,8 +1,10 @@
-"""Completes the OpenAPI schema with the error answers every endpoint can give."""
+"""The API's description: the OpenAPI schema's error answers, and Swagger UI."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 ERROR = {
     "type": "object",
@@ -50,3 +52,10 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                     code, {"description": DESCRIPTIONS[code], "content": reference}
                 )
     return result
+
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI from the app's own static files, its script and styles in files too,
+    so that it runs under the site's Content Security Policy unchanged."""
+
+    template_name = "api/swagger_ui.html"

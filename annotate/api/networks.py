@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from corpus.models import Project
 
-from . import networks
+from .. import networks
 
 
 def _choice_field(

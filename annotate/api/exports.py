@@ -1,0 +1,120 @@
+"""GET /api/annotations/export/: a project's annotations streamed as CSV, JSON Lines or
+W3C Web Annotation JSON-LD (the formats themselves are ``annotate.exports``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView, get_object_or_404
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.request import Request
+
+from corpus.api.errors import ErrorSerializer
+from corpus.models import Project
+
+from .. import exports
+from ..models import Annotation
+
+
+class PassThroughNegotiation(BaseContentNegotiation):
+    """Exports choose their format by the ``format`` parameter, whatever Accept says."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: Any = None) -> Any:
+        return (renderers[0], renderers[0].media_type)
+
+
+class ExportMixin(GenericAPIView):
+    """The annotations viewset's ``export`` action; the list's filters apply."""
+
+    @extend_schema(
+        summary="Stream annotations as CSV, JSON Lines or W3C Web Annotation JSON-LD",
+        description=(
+            "The list's filters apply. `jsonld` is an AnnotationCollection with its first "
+            "AnnotationPage embedded; further pages are at the IRIs in `next` (`page=N`). "
+            "Each annotation targets its document with a TextQuoteSelector (exact, prefix, "
+            "suffix) and a TextPositionSelector (code points)."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "project", OpenApiTypes.INT, required=True, description="A project's id."
+            ),
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=[*exports.FORMATS],
+                description="csv (the default), jsonl or jsonld.",
+            ),
+            OpenApiParameter(
+                "page",
+                OpenApiTypes.INT,
+                description="jsonld only: one AnnotationPage (from 1) instead of the collection.",
+            ),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                description=f"jsonld only: annotations per page, 1 to {exports.MAX_PAGE_SIZE:,}.",
+            ),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/x-ndjson"): OpenApiTypes.STR,
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        content_negotiation_class=PassThroughNegotiation,
+        pagination_class=None,
+    )
+    def export(self, request: Request) -> StreamingHttpResponse:
+        kind = request.query_params.get("format", "csv")
+        if kind not in exports.FORMATS:
+            raise serializers.ValidationError(
+                {"format": [f"Use one of {', '.join(exports.FORMATS)}, not “{kind}”."]}
+            )
+        project_id = request.query_params.get("project", "")
+        if not project_id.isdigit():
+            raise serializers.ValidationError(
+                {"project": ["Give the id of the project to export, e.g. ?project=1."]}
+            )
+        page, page_size = _export_paging(request)
+        project = get_object_or_404(Project.objects.visible_to(request.user), pk=project_id)
+        annotations = self.filter_queryset(
+            Annotation.objects.alive().filter(document__project=project)
+        )
+        return exports.stream(
+            kind, annotations, project=project, request=request, page=page, page_size=page_size
+        )
+
+
+def _export_paging(request: Request) -> tuple[int | None, int]:
+    errors: dict[str, list[str]] = {}
+    page: int | None = None
+    page_size = exports.DEFAULT_PAGE_SIZE
+    raw_page = request.query_params.get("page")
+    if raw_page is not None:
+        if raw_page.isdigit() and int(raw_page) >= 1:
+            page = int(raw_page)
+        else:
+            errors["page"] = ["A page number is a whole number from 1."]
+    raw_size = request.query_params.get("page_size")
+    if raw_size is not None:
+        if raw_size.isdigit() and 1 <= int(raw_size) <= exports.MAX_PAGE_SIZE:
+            page_size = int(raw_size)
+        else:
+            errors["page_size"] = [f"A page holds 1 to {exports.MAX_PAGE_SIZE:,} annotations."]
+    if errors:
+        raise serializers.ValidationError(errors)
+    return page, page_size

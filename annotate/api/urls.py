@@ -1,0 +1,21 @@
+"""Annotate's routes under /api/: actors, claims, annotations and a project's network.
+
+``router`` holds the viewsets' routes; ``config.urls`` joins it with corpus's into the
+one ``api`` namespace.
+"""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .annotations import AnnotationViewSet
+from .codebook import ActorViewSet, ClaimViewSet
+from .networks import ProjectNetworkView
+
+router = SimpleRouter()
+router.register("actors", ActorViewSet, basename="actor")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("annotations", AnnotationViewSet, basename="annotation")
+
+urlpatterns = [
+    path("projects/<int:pk>/network/", ProjectNetworkView.as_view(), name="project-network"),
+]

@@ -1,0 +1,187 @@
+"""Documents over the API: members read them (the list without their text), annotators
+add them and change their metadata, owners delete them; offsets count code points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from corpus import services
+from corpus.access import acting_user, caller_role, require_annotator, require_owner
+from corpus.models import Document
+from corpus.search import search_documents
+
+from .errors import ERRORS, ErrorSerializer
+from .fields import IdField, IdFilter, IdLookupMixin, caller_projects
+from .links import reverse_api
+
+
+class DocumentFilter(django_filters.FilterSet):
+    project = IdFilter(field_name="project_id", help_text="A project's id.")
+    search = django_filters.CharFilter(
+        method="full_text", help_text="Full-text search in the title and the text."
+    )
+    source_name = django_filters.CharFilter(help_text="The outlet, exactly.")
+    published_after = django_filters.DateTimeFilter(
+        field_name="published_at", lookup_expr="gte", help_text="Published on or after."
+    )
+    published_before = django_filters.DateTimeFilter(
+        field_name="published_at", lookup_expr="lt", help_text="Published before."
+    )
+
+    class Meta:
+        model = Document
+        fields: list[str] = []
+
+    def full_text(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet:
+        return search_documents(queryset, value)
+
+
+DOCUMENT_LIST_FIELDS = [
+    "id",
+    "project",
+    "title",
+    "source_name",
+    "source_url",
+    "author",
+    "published_at",
+    "language",
+    "notes",
+    "metadata",
+    "content_hash",
+    "created_at",
+    "updated_at",
+]
+
+
+class DocumentListSerializer(serializers.ModelSerializer):
+    source_url = serializers.CharField(read_only=True, help_text="An http(s) URL, or empty.")
+
+    class Meta:
+        model = Document
+        fields = DOCUMENT_LIST_FIELDS
+        read_only_fields = DOCUMENT_LIST_FIELDS
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """A document with its text; offsets count code points into ``text``."""
+
+    serializer_related_field = IdField
+    source_url = serializers.CharField(
+        required=False, allow_blank=True, help_text="An http(s) URL, or empty."
+    )
+
+    class Meta:
+        model = Document
+        fields = [*DOCUMENT_LIST_FIELDS[:3], "text", *DOCUMENT_LIST_FIELDS[3:]]
+        read_only_fields = ["content_hash", "created_at", "updated_at"]
+        extra_kwargs = {
+            "project": {"scope": caller_projects},
+            "text": {"trim_whitespace": False},
+            "title": {"allow_blank": True},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The services check titles, URLs and lengths with their own messages.
+        for name in ("title", "source_url", "source_name", "author", "language"):
+            field = self.fields[name]
+            field.validators = []
+            if isinstance(field, serializers.CharField):
+                field.max_length = None
+
+
+class DocumentUpdateSerializer(serializers.Serializer):
+    """Metadata only: the text cannot change here, so offsets never move."""
+
+    title = serializers.CharField(required=False, allow_blank=True)
+    source_name = serializers.CharField(required=False, allow_blank=True)
+    source_url = serializers.CharField(required=False, allow_blank=True)
+    author = serializers.CharField(required=False, allow_blank=True)
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
+    language = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    metadata = serializers.JSONField(required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Documents of your projects (without their text)",
+        responses={200: DocumentListSerializer, 400: ERRORS[400]},
+    ),
+    retrieve=extend_schema(responses={200: DocumentSerializer, 404: ErrorSerializer}),
+    create=extend_schema(
+        summary="Add a document from raw text (annotators and owners)",
+        responses={201: DocumentSerializer, **ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change a document's metadata (annotators and owners)",
+        request=DocumentUpdateSerializer,
+        responses={200: DocumentSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(
+        summary="Delete a document and its annotations (owners)",
+        responses={204: None, **ERRORS},
+    ),
+)
+class DocumentViewSet(
+    IdLookupMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    filterset_class = DocumentFilter
+    # Any segment reaches the view, so that a malformed id gets the API's JSON 404.
+    lookup_value_regex = "[^/]+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Document]:
+        documents = Document.objects.visible_to(self.request.user)
+        if self.action == "list":
+            return documents.defer("text", "original")
+        # The caller's role comes with the document, for the write permission checks.
+        return documents.defer("original").with_role(self.request.user)
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return DocumentListSerializer if self.action == "list" else DocumentSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        project = fields.pop("project")
+        require_annotator(caller_role(project))
+        document = services.create_document(
+            project=project, created_by=acting_user(request), **fields
+        )
+        return Response(
+            DocumentSerializer(document, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": reverse_api("document-detail", document.pk, request)},
+        )
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        document = self.get_object()
+        require_annotator(caller_role(document))
+        serializer = DocumentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Fields that are not metadata go to the service too, which refuses them by name.
+        extra = {
+            key: value
+            for key, value in dict(request.data).items()
+            if key not in serializer.fields and key != "id"
+        }
+        services.update_document_metadata(document=document, **serializer.validated_data, **extra)
+        return Response(DocumentSerializer(document, context=self.get_serializer_context()).data)
+
+    def perform_destroy(self, instance: Document) -> None:
+        require_owner(caller_role(instance))
+        services.delete_document(document=instance)

@@ -1,0 +1,40 @@
+"""The corpus's routes under /api/: token exchange, projects, members, documents and
+their import, and the schema and docs of the whole API.
+
+``router`` holds the viewsets' routes; ``config.urls`` joins every app's router into
+one, so that the API root (/api/) lists every resource, and ends the API with the
+catch-all ``errors.unknown_endpoint``.
+"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from .documents import DocumentViewSet
+from .imports import DocumentImportView
+from .members import MemberViewSet
+from .projects import ProjectViewSet
+from .schema import SwaggerView
+from .tokens import ObtainTokenView
+
+router = SimpleRouter()
+router.register("projects", ProjectViewSet, basename="project")
+router.register("documents", DocumentViewSet, basename="document")
+
+urlpatterns = [
+    # Before the router's documents/<pk>/, which would take it.
+    path("documents/import/", DocumentImportView.as_view(), name="document-import"),
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path(
+        "projects/<str:project_pk>/members/",
+        MemberViewSet.as_view({"get": "list", "post": "create"}),
+        name="project-member-list",
+    ),
+    path(
+        "projects/<str:project_pk>/members/<str:username>/",
+        MemberViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
+        name="project-member-detail",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
