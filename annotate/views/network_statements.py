@@ -44,7 +44,7 @@ def network_statements(request: HtmxHttpRequest, project: str) -> HttpResponse:
     }
     template = f"{TEMPLATE}#network-statements" if request.htmx else TEMPLATE
     node, source, target = (request.GET.get(key, "") for key in ("node", "source", "target"))
-    errors = [f"{field}: {' '.join(messages)}" for field, messages in form.errors.items()]
+    errors = [f"{field}: {' '.join(map(str, messages))}" for field, messages in form.errors.items()]
     if not node and not (source and target):
         errors.append("Choose a node (node=actor-<id>) or a tie (source= and target=).")
     if errors:
