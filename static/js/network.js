@@ -1,5 +1,5 @@
 // The network page: draws the network embedded in the page (the same JSON the network
-// API answers) with Cytoscape.js, and wires the drawing's controls: layout, node size,
+// API answers) with Cytoscape.js, lays it out with d3-force, and wires the drawing's controls: layout, node size,
 // search, zoom, the statements behind a node or a tie, and SVG and PNG downloads.
 //
 // Nothing is told by colour alone: actor kinds and claims have shapes of their own, and
@@ -31,8 +31,9 @@
     conflict: { colour: "#c62828", dash: [9, 5], name: "Disagreement (conflict, dashed)" },
     cooccurrence: { colour: "#6b7280", dash: [], name: "Same claim, any stance (solid)" }
   };
-  // Above these sizes the drawing trades polish for speed: a one-pass layout without
-  // animation, straight "haystack" ties, and no ties drawn while panning or zooming.
+  // Above these sizes the drawing trades polish for speed: fewer layout steps and
+  // redraws while it settles, smaller shapes, plain "haystack" ties, labels only once
+  // zoomed in, and a snapshot instead of every tie while panning or zooming.
   var LARGE_NODES = 300;
   var LARGE_EDGES = 1500;
 
@@ -47,10 +48,14 @@
   function elementsFrom(data) {
     var maxWeight = 0;
     data.edges.forEach(function (e) { maxWeight = Math.max(maxWeight, Math.abs(e.weight)); });
-    var nodes = data.nodes.map(function (n) {
+    // A first placement in a compact spiral (as d3-force starts), so the first picture
+    // needs no layout pass.
+    var nodes = data.nodes.map(function (n, i) {
       var look = SHAPES[n.mode === "claim" ? "claim" : n.kind] || SHAPES.other;
+      var radius = 30 * Math.sqrt(0.5 + i), angle = i * Math.PI * (3 - Math.sqrt(5));
       return {
         group: "nodes",
+        position: { x: radius * Math.cos(angle), y: radius * Math.sin(angle) },
         data: {
           id: n.id, label: n.label, mode: n.mode, kind: n.kind, statements: n.statements,
           colour: n.colour || DEFAULT_COLOURS[n.kind] || "#5f6368", shape: look.shape, size: 20
@@ -82,9 +87,9 @@
           label: "data(label)", "font-size": 11, color: "#1d1d1f",
           "text-valign": "bottom", "text-margin-y": 3,
           "text-wrap": "wrap", "text-max-width": "180px",
-          "text-background-color": "#ffffff", "text-background-opacity": 0.75,
+          "text-background-color": "#ffffff", "text-background-opacity": large ? 0 : 0.75,
           "text-background-padding": "1px",
-          "min-zoomed-font-size": large ? 9 : 6,
+          "min-zoomed-font-size": large ? 14 : 6,
           "border-width": 1.5, "border-color": "#ffffff"
         }
       },
@@ -122,11 +127,13 @@
     return positions;
   }
 
-  function resize(cy, by) {
+  function resize(cy, by, large) {
     var values = cy.nodes().map(function (n) { return by === "degree" ? n.degree(false) : n.data("statements"); });
     var max = Math.max.apply(null, values.concat([1]));
+    // Many nodes share the same space: smaller shapes keep them apart.
+    var least = large ? 8 : 14, range = large ? 18 : 30;
     cy.batch(function () {
-      cy.nodes().forEach(function (node, i) { node.data("size", 14 + 30 * Math.sqrt(values[i] / max)); });
+      cy.nodes().forEach(function (node, i) { node.data("size", least + range * Math.sqrt(values[i] / max)); });
     });
   }
 
@@ -230,11 +237,56 @@
     });
   }
 
+  // The force-directed layout: d3-force's simulation (links pull, nodes repel, shapes
+  // never overlap), stepped a few milliseconds per animation frame so that the page
+  // answers clicks, zooms and pans while it settles. Large networks are redrawn less
+  // often, as each redraw of thousands of ties costs more than the steps themselves.
+  function forceLayout(cy, large, keepInView, done) {
+    var nodes = cy.nodes().map(function (n) {
+      return { id: n.id(), x: n.position("x"), y: n.position("y"), r: n.data("size") / 2 };
+    });
+    var byId = {};
+    nodes.forEach(function (n) { byId[n.id] = n; });
+    var links = cy.edges().map(function (e) { return { source: byId[e.data("source")], target: byId[e.data("target")] }; });
+    var simulation = d3.forceSimulation(nodes)
+      .force("link", d3.forceLink(links).distance(large ? 40 : 90))
+      .force("charge", d3.forceManyBody().strength(large ? -60 : -300).theta(0.9))
+      .force("collide", d3.forceCollide(function (n) { return n.r + (large ? 2 : 8); }))
+      .force("x", d3.forceX().strength(0.04))
+      .force("y", d3.forceY().strength(0.04))
+      // About 300 steps for small networks, 170 for large ones.
+      .alphaDecay(large ? 0.04 : 0.0228)
+      .stop();
+    var stopped = false, lastDraw = performance.now();
+    var state = window.stancemapNetwork;
+    state.ticks = 0;
+    function place() {
+      cy.batch(function () {
+        cy.nodes().forEach(function (node, i) { node.position({ x: nodes[i].x, y: nodes[i].y }); });
+      });
+      if (keepInView()) cy.fit(undefined, 30);
+    }
+    function frame(now) {
+      if (stopped) return;
+      var until = performance.now() + (large ? 25 : 12);
+      while (simulation.alpha() > simulation.alphaMin() && performance.now() < until) {
+        simulation.tick();
+        state.ticks += 1;
+      }
+      var finished = simulation.alpha() <= simulation.alphaMin();
+      if (finished || now - lastDraw > (large ? 1500 : 0)) { place(); lastDraw = now; }
+      if (finished) done();
+      else requestAnimationFrame(frame);
+    }
+    requestAnimationFrame(frame);
+    return { stop: function () { stopped = true; } };
+  }
+
   function init() {
     var container = document.getElementById("network-canvas");
     var source = document.getElementById("network-data");
     if (!container || !source || typeof cytoscape === "undefined") return;
-    if (typeof cytoscapeFcose !== "undefined") cytoscape.use(cytoscapeFcose);
+    // Times are milliseconds since the page's navigation began (performance.now()).
     var started = performance.now();
     var data = JSON.parse(source.textContent);
     var large = data.nodes.length > LARGE_NODES || data.edges.length > LARGE_EDGES;
@@ -242,18 +294,19 @@
       container: container,
       elements: elementsFrom(data),
       style: styles(large),
-      layout: { name: "circle", fit: true, padding: 30 },
+      layout: { name: "preset", fit: true, padding: 30 },
       minZoom: 0.05, maxZoom: 6,
       selectionType: "single", boxSelectionEnabled: false,
       hideEdgesOnViewport: large, textureOnViewport: large, pixelRatio: large ? 1 : "auto"
     });
-    var state = { cy: cy, data: data, firstRender: null, settled: null, layouts: 0 };
+    var state = { cy: cy, data: data, scriptStart: started, firstRender: null, settled: null, layouts: 0 };
     window.stancemapNetwork = state;
     container.setAttribute("data-nodes", String(cy.nodes().length));
     container.setAttribute("data-edges", String(cy.edges().length));
-    cy.one("render", function () {
-      state.firstRender = performance.now() - started;
-      container.setAttribute("data-first-render-ms", state.firstRender.toFixed(0));
+    cy.one("render", function () { state.firstRender = performance.now(); });
+    // Once a person zooms or pans, the settling layout stops refitting the view.
+    ["wheel", "pointerdown", "keydown"].forEach(function (type) {
+      container.addEventListener(type, function () { state.moved = true; });
     });
 
     var sizeSelect = document.getElementById("network-size");
@@ -261,32 +314,30 @@
     var caption = document.getElementById("network-caption-size");
     function applySize() {
       var by = sizeSelect ? sizeSelect.value : "activity";
-      resize(cy, by);
+      resize(cy, by, large);
       if (caption) caption.textContent = by === "degree" ? "Node size shows the number of ties." : "Node size shows the number of statements.";
     }
     applySize();
 
+    var simulation = null;
     function runLayout() {
       var bipartite = layoutSelect && layoutSelect.value === "bipartite" && !data.one_mode;
-      var options = bipartite
-        ? { name: "preset", positions: bipartitePositions(cy), fit: true, padding: 30 }
-        : {
-          name: typeof cytoscapeFcose !== "undefined" ? "fcose" : "cose",
-          quality: large ? "draft" : "default", randomize: true,
-          animate: !large && cy.nodes().length <= 150, animationDuration: 400,
-          fit: true, padding: 30, nodeSeparation: 60, idealEdgeLength: 90,
-          nodeRepulsion: 8000, numIter: large ? 600 : 2500
-        };
+      if (simulation) simulation.stop();
       container.setAttribute("data-layout", "running");
-      var layout = cy.layout(options);
-      layout.one("layoutstop", function () {
+      function settled() {
+        simulation = null;
         state.layouts += 1;
-        state.settled = performance.now() - started;
+        state.settled = performance.now();
         container.setAttribute("data-layout", bipartite ? "bipartite" : "force");
-        container.setAttribute("data-settled-ms", state.settled.toFixed(0));
-      });
-      // Let the browser paint the first picture before the layout takes the thread.
-      setTimeout(function () { layout.run(); }, 0);
+      }
+      if (bipartite || typeof d3 === "undefined") {
+        var positions = bipartite ? bipartitePositions(cy) : null;
+        cy.layout(positions ? { name: "preset", positions: positions, fit: true, padding: 30 } : { name: "circle", fit: true, padding: 30 }).run();
+        settled();
+        return;
+      }
+      state.moved = false;
+      simulation = forceLayout(cy, large, function () { return !state.moved; }, settled);
     }
     runLayout();
 
@@ -371,6 +422,7 @@
         return;
       }
       var node = nodes[0];
+      state.moved = true;
       cy.elements().unselect();
       node.select();
       highlight(node);
@@ -387,12 +439,13 @@
 
     // Zoom and pan by buttons, and by keyboard on the focused drawing.
     function zoomBy(factor) {
+      state.moved = true;
       cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: container.clientWidth / 2, y: container.clientHeight / 2 } });
     }
     document.querySelectorAll("[data-network-zoom]").forEach(function (button) {
       button.addEventListener("click", function () {
         var how = button.getAttribute("data-network-zoom");
-        if (how === "fit") cy.fit(undefined, 30);
+        if (how === "fit") { state.moved = false; cy.fit(undefined, 30); }
         else zoomBy(how === "in" ? 1.25 : 0.8);
       });
     });
