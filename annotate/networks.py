@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 import sys
 from array import array
@@ -94,7 +93,9 @@ ACTOR_COLOURS = {
     "media": "#b35c00",
     "other": "#5f6368",
 }
-CLAIM_COLOUR = "#c0392b"
+# Claims are drawn in a dark gold, well apart from the red that means "oppose" and from
+# the actor kinds' colours; the drawing tells them apart by shape as well.
+CLAIM_COLOUR = "#8a6d00"
 
 
 class NetworkOptionError(ValueError):
@@ -262,6 +263,9 @@ class Network:
     # The dense matrix in row and column order; one-mode networks fill both triangles.
     values: list[list[float]] = field(default_factory=list)
     statement_count: int = 0
+    # Affiliation only: statements per stance behind each (actor, claim) tie, so that a
+    # drawing can colour ties by stance whatever the qualifier.
+    stances: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
 
     @property
     def one_mode(self) -> bool:
@@ -399,6 +403,9 @@ def compute_network(*, project: Project, options: NetworkOptions) -> Network:
     )
     if options.kind == "affiliation":
         network.values = _affiliation(counts, rows, columns, options)
+        by_stance = _counts(project, options, True) if options.ignores_stance else counts
+        for (a, c, stance), n in by_stance.items():
+            network.stances.setdefault((a, c), dict.fromkeys(LEVELS, 0))[stance or "neutral"] += n
     else:
         # Co-occurrence ignores the stance for its ties; its Jaccard denominator counts
         # (claim, stance) cells as DNA's does, so it needs the counts by stance too.
@@ -586,9 +593,13 @@ def as_json(network: Network) -> dict[str, Any]:
         }
         for node in network.nodes
     ]
-    edges = [
+    edges: list[dict[str, Any]] = [
         {"source": a.id, "target": b.id, "weight": plain_number(w)} for a, b, w in network.edges()
     ]
+    if not network.one_mode:
+        zero = dict.fromkeys(LEVELS, 0)
+        for edge, (a, b, _) in zip(edges, network.edges(), strict=True):
+            edge["stances"] = network.stances.get((a.pk, b.pk), zero)
     return {
         "kind": network.options.kind,
         "one_mode": network.one_mode,
@@ -679,67 +690,3 @@ def filename(project: Project, network: Network, file_format: str) -> str:
     extension = {"json": "json", "graphml": "graphml", "gexf": "gexf", "csv": "csv"}
     suffix = "edges.csv" if file_format == "edges.csv" else extension[file_format]
     return f"{project.slug}-{network.options.kind}.{suffix}"
-
-
-# A small drawing of the network -------------------------------------------------------
-
-DRAWING_MAX_NODES = 120
-
-
-def drawing(network: Network, size: int = 560) -> dict[str, Any]:
-    """Positions for an SVG drawing: one-mode on a circle, two-mode in two columns.
-
-    Deterministic, so the same network always looks the same."""
-    nodes = network.nodes
-    if not nodes or len(nodes) > DRAWING_MAX_NODES:
-        return {"nodes": [], "edges": [], "width": size, "height": size, "too_many": bool(nodes)}
-    # Two-mode drawings are wider: claim labels run long.
-    width = size if network.one_mode else size + 240
-    centre, radius = size / 2, size / 2 - 90
-    positions: dict[str, tuple[float, float]] = {}
-    if network.one_mode:
-        for i, node in enumerate(nodes):
-            angle = 2 * math.pi * i / len(nodes) - math.pi / 2
-            positions[node.id] = (
-                centre + radius * math.cos(angle),
-                centre + radius * math.sin(angle),
-            )
-    else:
-        for column, group in ((200, network.rows), (width - 300, network.columns)):
-            step = (size - 40) / max(len(group), 1)
-            for i, node in enumerate(group):
-                positions[node.id] = (column, 20 + step * (i + 0.5))
-    strongest = max((abs(w) for _, _, w in network.edges()), default=1) or 1
-    edges = [
-        {
-            "x1": round(positions[a.id][0], 1),
-            "y1": round(positions[a.id][1], 1),
-            "x2": round(positions[b.id][0], 1),
-            "y2": round(positions[b.id][1], 1),
-            "width": round(0.5 + 3.5 * abs(w) / strongest, 2),
-            "negative": w < 0,
-            "title": f"{a.label} – {b.label}: {plain_number(w)}",
-        }
-        for a, b, w in network.edges()
-    ]
-    drawn = []
-    for node in nodes:
-        x, y = positions[node.id]
-        left = (
-            network.one_mode and x < centre - 1 or (not network.one_mode and node.mode == "actor")
-        )
-        drawn.append(
-            {
-                "x": round(x, 1),
-                "y": round(y, 1),
-                "label": node.label,
-                "short": node.label if len(node.label) <= 32 else node.label[:31] + "…",
-                "mode": node.mode,
-                "kind": node.kind,
-                "colour": node.colour,
-                "anchor": "end" if left else "start",
-                "dx": -9 if left else 9,
-                "statements": node.statements,
-            }
-        )
-    return {"nodes": drawn, "edges": edges, "width": width, "height": size, "too_many": False}

@@ -109,6 +109,12 @@ NetworkJson = inline_serializer(
                 "source": serializers.CharField(),
                 "target": serializers.CharField(),
                 "weight": serializers.FloatField(),
+                "stances": serializers.DictField(
+                    child=serializers.IntegerField(),
+                    required=False,
+                    help_text="Affiliation only: statements behind the tie per stance "
+                    "(support, oppose, neutral).",
+                ),
             },
             many=True,
         ),

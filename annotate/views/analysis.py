@@ -284,22 +284,31 @@ class NetworkForm(forms.Form):
     end = forms.DateField(
         label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    # Tick boxes rather than multiple selects, which need Ctrl-click to pick several.
     exclude_actor = forms.ModelMultipleChoiceField(
-        label="Leave out actors", queryset=Actor.objects.none(), required=False
+        label="Leave out actors",
+        queryset=Actor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     exclude_claim = forms.ModelMultipleChoiceField(
-        label="Leave out claims", queryset=Claim.objects.none(), required=False
+        label="Leave out claims",
+        queryset=Claim.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    exclude_source = forms.MultipleChoiceField(label="Leave out sources", required=False)
+    exclude_source = forms.MultipleChoiceField(
+        label="Leave out sources", required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["exclude_actor"]).queryset = Actor.objects.filter(
             project=project
-        )
+        ).order_by("name")
         cast(forms.ModelChoiceField, self.fields["exclude_claim"]).queryset = Claim.objects.filter(
             project=project
-        )
+        ).order_by("label")
         sources = (
             Document.objects.filter(project=project)
             .exclude(source_name="")
@@ -354,11 +363,20 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
     ):
         query = urlencode({**options.as_query(), "format": file_format}, doseq=True)
         downloads.append((label, f"{base}?{query}"))
+    statements_url = reverse("annotate:network-statements", args=[project_obj.slug])
+    statements_query = f"{statements_url}?{urlencode(options.as_query(), doseq=True)}"
     context.update(
         network=result,
-        drawing=networks.drawing(result),
+        network_json=networks.as_json(result),
+        kind_label=networks.KIND_LABELS[options.kind],
+        statements_query=statements_query,
         edges=[
-            (a, b, networks.plain_number(w))
+            (
+                a,
+                b,
+                networks.plain_number(w),
+                f"{statements_query}&{urlencode({'source': a.id, 'target': b.id})}",
+            )
             for a, b, w in sorted(result.edges(), key=lambda e: -abs(e[2]))[:25]
         ],
         downloads=downloads,

@@ -18,7 +18,6 @@ from annotate.networks import (
     as_json,
     as_matrix_csv,
     compute_network,
-    drawing,
 )
 from annotate.services import trash_annotation
 
@@ -262,7 +261,7 @@ def test_options_that_make_no_network_are_refused_by_name(options, field):
 def test_an_empty_project_gives_an_empty_network():
     network = compute_network(project=make_project(), options=NetworkOptions(kind="conflict"))
     assert network.rows == [] and list(network.edges()) == []
-    assert drawing(network)["nodes"] == []
+    assert as_json(network)["nodes"] == [] and as_json(network)["edges"] == []
 
 
 def test_json_lists_each_one_mode_pair_once(data):
@@ -307,10 +306,20 @@ def test_graphml_and_gexf_carry_labels_kinds_types_and_colours(data):
     assert 'label="C"' in gexf and "viz:color" in gexf
 
 
-def test_drawing_places_every_node_and_tie(data):
-    picture = drawing(net(data, kind="conflict"))
-    assert len(picture["nodes"]) == 3 and len(picture["edges"]) == 3
-    assert picture == drawing(net(data, kind="conflict"))
+@pytest.mark.parametrize("qualifier", ["ignore", "subtract", "combine"])
+def test_affiliation_json_counts_the_stances_behind_each_tie(data, qualifier):
+    edges = as_json(net(data, kind="affiliation", qualifier=qualifier))["edges"]
+    stances = {(e["source"], e["target"]): e["stances"] for e in edges}
+    assert stances[f"actor-{data.a.pk}", f"claim-{data.x.pk}"] == {
+        "oppose": 0,
+        "neutral": 0,
+        "support": 2,
+    }
+    assert stances[f"actor-{data.c.pk}", f"claim-{data.y.pk}"]["oppose"] == 1
+
+
+def test_one_mode_json_edges_carry_no_stances(data):
+    assert all("stances" not in e for e in as_json(net(data, kind="conflict"))["edges"])
 
 
 def dna_one_mode(counts, actors, kind, normalization):

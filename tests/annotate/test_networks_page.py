@@ -22,13 +22,49 @@ def page(client, project, **params):
     return client.get(reverse("annotate:network", args=[project.slug]), params)
 
 
-def test_viewer_sees_the_network_drawn_with_its_ties(client, cast, coded):
+def test_viewer_gets_the_network_the_api_answers_to_draw_and_its_ties_as_a_table(
+    client, cast, coded
+):
     client.force_login(cast.carol)
     response = page(client, cast.project, kind="conflict")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<svg" in html and "<title>Shinzo Abe – Vladimir Putin: 1</title>" in html
+    api = client.get(
+        reverse("api-project-network", kwargs={"pk": cast.project.pk}), {"kind": "conflict"}
+    )
+    assert response.context["network_json"] == api.json()
+    assert '<script id="network-data" type="application/json">' in html
+    assert "<td>Shinzo Abe</td><td>Vladimir Putin</td>" in html
+    assert 'aria-label="Statements behind Shinzo Abe and Vladimir Putin"' in html
+    # The Content Security Policy allows neither style attributes nor inline scripts.
     assert 'style="' not in html and "<script>" not in html
+
+
+def test_an_empty_network_says_so_and_offers_no_downloads_or_drawing(client, cast, coded):
+    client.force_login(cast.carol)
+    html = page(client, cast.project, kind="conflict", start="2999-01-01").content.decode()
+    assert "This network is empty: no statements match these options." in html
+    assert "GraphML" not in html and "Line width" not in html
+    assert 'id="network-canvas"' not in html and "cytoscape" not in html.split("</head>")[1]
+
+
+def test_the_affiliation_qualifier_is_hidden_for_one_mode_networks(client, cast, coded):
+    client.force_login(cast.carol)
+    one_mode = page(client, cast.project, kind="conflict").content.decode()
+    affiliation = page(client, cast.project, kind="affiliation").content.decode()
+    hidden_row = '<p class="filter" hidden>\n      <label for="id_qualifier">'
+    assert hidden_row in one_mode and hidden_row not in affiliation
+
+
+def test_leave_out_lists_are_tick_boxes_that_keep_what_was_ticked(client, cast, coded):
+    client.force_login(cast.alice)
+    abe, putin, _ = coded
+    response = page(client, cast.project, kind="affiliation", exclude_actor=abe.pk)
+    html = response.content.decode()
+    assert "<select multiple" not in html
+    assert f'type="checkbox" name="exclude_actor" value="{abe.pk}"' in html
+    assert "Leave out actors (1 ticked)" in html
+    assert [node.label for node in response.context["network"].rows] == ["Vladimir Putin"]
 
 
 def test_the_page_opens_on_the_congruence_network(client, cast, coded):
