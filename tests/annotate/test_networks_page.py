@@ -30,7 +30,7 @@ def test_viewer_gets_the_network_the_api_answers_to_draw_and_its_ties_as_a_table
     assert response.status_code == 200
     html = response.content.decode()
     api = client.get(
-        reverse("api-project-network", kwargs={"pk": cast.project.pk}), {"kind": "conflict"}
+        reverse("api:project-network", kwargs={"pk": cast.project.pk}), {"kind": "conflict"}
     )
     assert response.context["network_json"] == api.json()
     assert '<script id="network-data" type="application/json">' in html
