@@ -7,7 +7,9 @@ yields, so that a bad file is rejected before anything is written. Files are the
 batches: one query finds the duplicates of a whole batch, one bulk insert (COPY on
 PostgreSQL) writes its documents. A file is all or nothing: should a batch fail to save,
 each of its files is retried in its own transaction, and a file whose parser attaches more
-(a DNA database's statements) always has a transaction of its own. Long imports (the
+(a DNA database's statements) always has a transaction of its own. Whatever goes wrong
+with one file (unreadable, unparsable, refused by the database, or a bug met on the way,
+which is logged with its traceback) rejects that file alone. Long imports (the
 command's) save each batch in a writer thread while the next one is read.
 """
 
@@ -27,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -72,6 +74,9 @@ FIELD_NAMES = {
     "metadata": "Metadata",
 }
 
+#: The reason given for a file that met an error in the import itself (logged in full).
+INTERNAL_ERROR = "The file could not be imported because of an internal error, which was logged."
+
 Status = Literal["imported", "duplicate", "rejected"]
 
 
@@ -100,9 +105,13 @@ class Upload:
     def from_path(cls, path: Path | str, name: str | None = None) -> Upload:
         # Plain os calls: pathlib's own costs show when a folder holds thousands of files.
         location = os.fspath(path)
+        try:
+            size: int | None = os.stat(location).st_size
+        except OSError:
+            size = None  # reported when the file's turn comes and it cannot be read
         return cls(
-            name=name or os.path.basename(location),
-            size=os.stat(location).st_size,
+            name=_shown_name(name or os.path.basename(location)),
+            size=size,
             read=functools.partial(_read_file, location),
         )
 
@@ -114,6 +123,12 @@ class Upload:
     @classmethod
     def from_bytes(cls, name: str, data: bytes, **options: Any) -> Upload:
         return cls(name=name, size=len(data), read=lambda: data, **options)
+
+
+def _shown_name(name: str) -> str:
+    """A name read from disk as it can be shown and stored: bytes that are not UTF-8
+    (Python keeps them as lone surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _read_file(location: str) -> bytes:
@@ -223,7 +238,11 @@ def _prepare(
         kind = f"“{extension}” files" if extension else "Files without an extension"
         entry.rejection = f"{kind} cannot be imported; use {', '.join(supported_extensions())}."
         return entry
-    data = upload.read()
+    try:
+        data = upload.read()
+    except OSError as error:
+        entry.rejection = f"The file could not be read ({error.strerror or error})."
+        return entry
     entry.size = len(data)
     if not data.strip():
         entry.rejection = "The file is empty."
@@ -368,7 +387,9 @@ def _save_entry(entry: _Entry, created_by: User | None) -> None:
         entry.rejection = str(error)
     except ValidationError as error:
         entry.rejection = _validation_message(error)
-    except DatabaseError:
+    except Exception:  # noqa: BLE001 - one file's failure must not stop the others
+        # A database error (or a bug) while saving: logged for the administrator, and
+        # the file's transaction leaves nothing of it behind.
         logger.exception("Import of %s failed while saving", entry.upload.name)
         entry.rejection = "The file's documents could not be saved; nothing of it was kept."
     if entry.rejection:
@@ -383,7 +404,7 @@ def _save(project: Project, entries: list[_Entry], created_by: User | None) -> N
         try:
             with transaction.atomic():
                 _insert([document for entry in simple for document in entry.kept])
-        except DatabaseError:
+        except Exception:  # noqa: BLE001 - each file's own save reports what went wrong
             # One file spoilt the batch; give every file its own chance.
             for entry in simple:
                 _reset(entry.kept)
@@ -443,7 +464,11 @@ def _batches(
     batch: list[_Entry] = []
     documents = size = 0
     for upload in uploads:
-        entry = _prepare(project, upload, created_by, available)
+        try:
+            entry = _prepare(project, upload, created_by, available)
+        except Exception:  # noqa: BLE001 - a bug met by one file must not stop the others
+            logger.exception("Import of %s failed while it was read", upload.name)
+            entry = _Entry(upload=upload, rejection=INTERNAL_ERROR)
         batch.append(entry)
         documents += len(entry.documents)
         size += entry.size
