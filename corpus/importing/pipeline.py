@@ -255,16 +255,32 @@ def _prepare(
         return entry
     try:
         parsed = parser(data, upload.name)
+        entry.encoding = parsed.encoding
+        entry.after_save = parsed.after_save
+        _prepare_documents(entry, parsed, project, created_by)
     except Rejected as error:
         entry.rejection = str(error)
-        return entry
     except Exception:  # noqa: BLE001 - a parser's crash must not stop the other files
         logger.exception("Import of %s failed in its parser", upload.name)
         entry.rejection = f"The file could not be read as a {extension} file."
+    if entry.rejection:
+        entry.documents, entry.after_save = [], None
         return entry
-    entry.encoding = parsed.encoding
-    entry.after_save = parsed.after_save
-    single = len(parsed.drafts) == 1
+    if not entry.documents:
+        entry.rejection = "The file holds no documents."
+        return entry
+    # The upload's bytes are kept once, on the file's first document that is saved.
+    entry.documents[0].original = data
+    return entry
+
+
+def _prepare_documents(
+    entry: _Entry, parsed: ParsedFile, project: Project, created_by: User | None
+) -> None:
+    """Validate the file's documents as its parser yields them (a table's rows are read
+    on the way); raises :class:`Rejected` at the first one refused."""
+    upload = entry.upload
+    single = isinstance(parsed.drafts, list) and len(parsed.drafts) == 1
     for draft in parsed.drafts:
         try:
             document = prepare_document(
@@ -278,14 +294,9 @@ def _prepare(
             )
         except ValidationError as error:
             where = f"{draft.label}: " if draft.label else ""
-            entry.rejection = where + _validation_message(error)
-            entry.documents = []
-            return entry
+            raise Rejected(where + _validation_message(error)) from error
         entry.documents.append(document)
         entry.labels.append(draft.label)
-    # The upload's bytes are kept once, on the file's first document that is saved.
-    entry.documents[0].original = data
-    return entry
 
 
 def _find_duplicates(project: Project, entries: list[_Entry]) -> None:

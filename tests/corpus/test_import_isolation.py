@@ -81,7 +81,7 @@ def test_a_parser_that_yields_something_unusable_rejects_only_its_file_and_is_lo
         )
 
     assert [r.status for r in results] == ["imported", "rejected", "imported"]
-    assert results[1].message == pipeline.INTERNAL_ERROR
+    assert results[1].message == "The file could not be read as a .odd file."
     assert imported_titles() == {"first", "last"}
     assert "strange.odd" in caplog.text
 
