@@ -548,7 +548,8 @@ def import_files(
     the command's), batches are saved in a writer thread with its own database connection
     while the next batch is read, where :func:`saves_in_background` allows it. The caller
     decides who may import. Once all are in, the new documents are indexed for search
-    (``corpus.tasks.index_documents``), unless ``index_for_search`` is off for a caller
+    (``corpus.tasks.index_documents``, which also catches up on any of the project's
+    documents an earlier indexing missed), unless ``index_for_search`` is off for a caller
     that sees to it itself.
     """
     new: list[int] = []
@@ -556,7 +557,7 @@ def import_files(
         new.extend(pk for pk, _title in result.documents)
         yield result
     if index_for_search:
-        index_after_commit(new)
+        index_after_commit(new, project.pk)
 
 
 def _import(

@@ -105,12 +105,12 @@ class Command(BaseCommand):
         if counts["rejected"] and verbosity >= 1:
             self.stderr.write(self.style.WARNING(f"{counts['rejected']} file(s) were rejected."))
         if new:
-            self._index_for_search(new)
+            self._index_for_search(new, project.pk)
 
-    def _index_for_search(self, ids: list[int]) -> None:
+    def _index_for_search(self, ids: list[int], project_id: int) -> None:
         """The documents are in; now their search vectors, or a task that builds them."""
         started = time.perf_counter()
-        result = index_documents.enqueue(ids)
+        result = index_documents.enqueue(ids, project_id)
         if result.status == TaskResultStatus.SUCCESSFUL:
             if result.return_value:  # none on SQLite, which has no search index
                 self.stdout.write(
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             self.stderr.write(
                 self.style.WARNING(
                     "Indexing for search failed; searches read the new documents' texts "
-                    "until corpus.search.index_pending() has run."
+                    "(more slowly) until the next import or `manage.py reindex_documents`."
                 )
             )
         else:
