@@ -38,6 +38,7 @@ from corpus.models import Document, Project
 from corpus.services import prepare_document
 from corpus.tasks import index_after_commit
 
+from .decoding import requested_encoding
 from .formats import AfterSave, ParsedFile, Rejected
 from .html_pages import parse_html
 from .records import parse_csv, parse_json, parse_json_lines
@@ -220,7 +221,11 @@ def _validation_message(error: ValidationError) -> str:
 
 
 def _prepare(
-    project: Project, upload: Upload, created_by: User | None, available: dict[str, Parser]
+    project: Project,
+    upload: Upload,
+    created_by: User | None,
+    available: dict[str, Parser],
+    encoding: str = "",
 ) -> _Entry:
     entry = _Entry(upload=upload)
     limit = settings.IMPORT_MAX_FILE_SIZE
@@ -254,7 +259,8 @@ def _prepare(
         )
         return entry
     try:
-        parsed = parser(data, upload.name)
+        with requested_encoding(encoding):
+            parsed = parser(data, upload.name)
         entry.encoding = parsed.encoding
         entry.after_save = parsed.after_save
         _prepare_documents(entry, parsed, project, created_by)
@@ -468,7 +474,11 @@ def _result(entry: _Entry) -> FileResult:
 
 
 def _batches(
-    project: Project, uploads: Iterable[Upload], created_by: User | None, batch_documents: int
+    project: Project,
+    uploads: Iterable[Upload],
+    created_by: User | None,
+    batch_documents: int,
+    encoding: str,
 ) -> Iterator[list[_Entry]]:
     """The uploads read and checked, in batches that are saved together."""
     available = parsers()
@@ -476,7 +486,7 @@ def _batches(
     documents = size = 0
     for upload in uploads:
         try:
-            entry = _prepare(project, upload, created_by, available)
+            entry = _prepare(project, upload, created_by, available, encoding)
         except Exception:  # noqa: BLE001 - a bug met by one file must not stop the others
             logger.exception("Import of %s failed while it was read", upload.name)
             entry = _Entry(upload=upload, rejection=INTERNAL_ERROR)
@@ -540,6 +550,7 @@ def import_files(
     batch_documents: int = BATCH_DOCUMENTS,
     background: bool = False,
     index_for_search: bool = True,
+    encoding: str = "",
 ) -> Iterator[FileResult]:
     """Import ``uploads`` into ``project``, yielding one :class:`FileResult` per file, in order.
 
@@ -550,10 +561,12 @@ def import_files(
     decides who may import. Once all are in, the new documents are indexed for search
     (``corpus.tasks.index_documents``, which also catches up on any of the project's
     documents an earlier indexing missed), unless ``index_for_search`` is off for a caller
-    that sees to it itself.
+    that sees to it itself. ``encoding`` (checked by the caller with
+    :func:`~corpus.importing.decoding.check_encoding`) reads every text file in that
+    encoding instead of detecting one.
     """
     new: list[int] = []
-    for result in _import(project, uploads, created_by, batch_documents, background):
+    for result in _import(project, uploads, created_by, batch_documents, background, encoding):
         new.extend(pk for pk, _title in result.documents)
         yield result
     if index_for_search:
@@ -566,8 +579,9 @@ def _import(
     created_by: User | None,
     batch_documents: int,
     background: bool,
+    encoding: str,
 ) -> Iterator[FileResult]:
-    batches = _batches(project, uploads, created_by, batch_documents)
+    batches = _batches(project, uploads, created_by, batch_documents, encoding)
     if saves_in_background(background):
         yield from _import_in_background(project, batches, created_by)
         return

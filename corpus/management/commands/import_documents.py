@@ -1,6 +1,6 @@
 """Import files and folders into a project.
 
-python manage.py import_documents PATH... --project SLUG [--user USERNAME]
+python manage.py import_documents PATH... --project SLUG [--user USERNAME] [--encoding NAME]
 """
 
 from __future__ import annotations
@@ -13,13 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.tasks import TaskResultStatus
 from tqdm import tqdm
 
 from corpus.importing import Upload, import_files
+from corpus.importing.decoding import check_encoding
 from corpus.models import Project, Role
 from corpus.tasks import index_documents
+
+#: Encodings not worth a line of their own in the output (a DNA database is "sqlite").
+_PLAIN_ENCODINGS = ("", "utf-8", "utf-8-sig", "ascii", "sqlite")
 
 
 def _files(paths: list[Path]) -> Iterator[tuple[Path | str, str]]:
@@ -55,6 +60,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help="Leave out the progress bar."
         )
+        parser.add_argument(
+            "--encoding",
+            default="",
+            help="Read every text file in this encoding (utf-8, cp1252, cp1251…) "
+            "instead of detecting each file's.",
+        )
 
     def handle(self, *args, **options) -> None:
         project = Project.objects.filter(slug=options["project"]).first()
@@ -64,6 +75,12 @@ class Command(BaseCommand):
         missing = [str(path) for path in options["paths"] if not path.exists()]
         if missing:
             raise CommandError(f"Not found: {', '.join(missing)}")
+        encoding = ""
+        if options["encoding"]:
+            try:
+                encoding = check_encoding(options["encoding"])
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from error
         paths = list(_files(options["paths"]))
         counts: Counter[str] = Counter()
         documents = 0
@@ -86,12 +103,21 @@ class Command(BaseCommand):
                 created_by=user,
                 background=True,
                 index_for_search=False,
+                encoding=encoding,
             ):
                 counts[result.status] += 1
                 documents += result.imported
                 new.extend(pk for pk, _title in result.documents)
-                if result.status != "imported" or result.duplicates:
-                    problems.append(f"{result.filename}: {result.status}: {result.message}")
+                noteworthy = (
+                    result.status != "imported"
+                    or result.duplicates
+                    or result.encoding not in _PLAIN_ENCODINGS
+                )
+                if noteworthy or options["verbosity"] >= 2:
+                    read_as = f" ({result.encoding})" if result.encoding else ""
+                    problems.append(
+                        f"{result.filename}: {result.status}{read_as}: {result.message}"
+                    )
                 progress.update(1)
         elapsed = time.perf_counter() - started
         verbosity = options["verbosity"]
