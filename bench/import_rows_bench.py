@@ -59,25 +59,18 @@ def main() -> None:
     admin = None
     if url.startswith("postgres"):
         import dj_database_url
-        import psycopg
+        from import_bench import fresh_database
 
-        config = dj_database_url.parse(url)
-        admin = psycopg.connect(
-            host=config["HOST"] or None,
-            port=config["PORT"] or None,
-            user=config["USER"] or None,
-            password=config["PASSWORD"] or None,
-            dbname=config["NAME"],
-            autocommit=True,
-        )
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
+        admin = fresh_database(dj_database_url.parse(url), BENCH_DB)
         os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + BENCH_DB
     else:
         folder = tempfile.mkdtemp(prefix="stancemap-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # As in production: with DEBUG on, Django keeps the text of every query it ran.
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
 
     import django
 

@@ -104,7 +104,7 @@ def _id_batches(project_id: int | None, pending_only: bool) -> Iterator[list[int
     without a vector when ``pending_only``."""
     documents, vectors = _tables()
     conditions = ["d.id > %s"]
-    params: list[object] = []
+    params: list[int] = []
     if project_id is not None:
         conditions.append("d.project_id = %s")
         params.append(project_id)

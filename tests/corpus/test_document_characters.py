@@ -9,21 +9,15 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from corpus.models import Document
+from tests.corpus.test_import_api import api
 from tests.factories import make_document
 
 IMPORT_URL = "/api/documents/import/"
 
 # A JSON document with escapes, so that the characters survive the file's encoding.
 BAD = {"nul": "\\u0000", "surrogate": "\\ud800"}
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def json_record(field: str, bad: str) -> bytes:

@@ -9,10 +9,10 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from corpus.importing import Upload, import_files
 from corpus.models import Document
+from tests.corpus.test_import_api import api
 
 
 def rows(kind: str, count: int) -> bytes:
@@ -29,10 +29,7 @@ NOUN = {"csv": "rows", "json": "items", "jsonl": "lines"}
 @pytest.mark.parametrize("kind", ["csv", "json", "jsonl"])
 def test_a_table_over_the_row_limit_is_refused_saying_the_limit(cast, settings, kind):
     settings.IMPORT_MAX_ROWS = 50
-    client = APIClient()
-    client.force_authenticate(cast.bob)
-
-    response = client.post(
+    response = api(cast.bob).post(
         "/api/documents/import/",
         {
             "project": cast.project.pk,

@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection
 from corpus import search
 from corpus.importing import Upload, import_files
 from corpus.models import Document, DocumentSearch
+from tests.corpus.test_import_isolation import import_folder
 from tests.factories import make_document, make_project
 
 on_postgresql = pytest.mark.skipif(
@@ -24,6 +25,10 @@ def reindex(*args: str) -> str:
     out = io.StringIO()
     call_command("reindex_documents", *args, stdout=out)
     return out.getvalue()
+
+
+def import_one(project, name: str, data: bytes) -> None:
+    list(import_files(project=project, uploads=[Upload.from_bytes(name, data)], created_by=None))
 
 
 def indexed() -> set[str]:
@@ -46,24 +51,12 @@ def test_documents_whose_indexing_failed_are_indexed_by_the_next_import(
     cast, failing_index, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        list(
-            import_files(
-                project=cast.project,
-                uploads=[Upload.from_bytes("a.txt", b"Lost\n\nNaryshkin spoke.")],
-                created_by=None,
-            )
-        )
+        import_one(cast.project, "a.txt", b"Lost\n\nNaryshkin spoke.")
     assert indexed() == set()
     failing_index.undo()
 
     with django_capture_on_commit_callbacks(execute=True):
-        list(
-            import_files(
-                project=cast.project,
-                uploads=[Upload.from_bytes("b.txt", b"Found\n\nAbe spoke.")],
-                created_by=None,
-            )
-        )
+        import_one(cast.project, "b.txt", b"Found\n\nAbe spoke.")
 
     assert indexed() == {"Lost", "Found"}
 
@@ -124,15 +117,7 @@ def test_on_sqlite_the_command_says_there_is_no_index_to_build(cast):
 
 def test_the_import_command_says_how_to_catch_up_when_indexing_fails(cast, tmp_path, failing_index):
     (tmp_path / "a.txt").write_text("Abe met Putin.")
-    err = io.StringIO()
 
-    call_command(
-        "import_documents",
-        str(tmp_path),
-        project=cast.project.slug,
-        no_progress=True,
-        stdout=io.StringIO(),
-        stderr=err,
-    )
+    _out, err = import_folder(tmp_path, cast.project)
 
-    assert "manage.py reindex_documents" in err.getvalue()
+    assert "manage.py reindex_documents" in err
