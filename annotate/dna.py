@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +38,17 @@ from .services import (
 )
 
 STATEMENT_TYPE = "DNA Statement"
-_REQUIRED_TABLES = {"DOCUMENTS", "STATEMENTS", "STATEMENTTYPES", "VARIABLES", "ENTITIES"}
+# Every table the import reads; ATTRIBUTEVALUES and ATTRIBUTEVARIABLES only when present.
+_REQUIRED_TABLES = {
+    "CODERS",
+    "DATABOOLEAN",
+    "DATASHORTTEXT",
+    "DOCUMENTS",
+    "ENTITIES",
+    "STATEMENTS",
+    "STATEMENTTYPES",
+    "VARIABLES",
+}
 
 # DNA leaves actor types free; these words name one of Stancemap's kinds.
 _KINDS = {
@@ -116,35 +127,106 @@ def normalise_between(text: str, boundaries: set[int]) -> tuple[str, dict[int, i
     return "".join(pieces), landing
 
 
+#: Bounds on reading one file: wall-clock seconds, and rows read from all its tables.
+#: A real DNA database of tens of thousands of statements stays far inside both.
+MAX_SECONDS = 20.0
+MAX_ROWS = 1_000_000
+#: SQLite virtual machine steps between two looks at the clock.
+_PROGRESS_STEPS = 10_000
+
+
 class _Reader:
+    """A DNA database opened in memory for reading only what DNA itself writes.
+
+    The file comes from outside and may hold views (endless recursive queries, millions of
+    made-up rows), triggers or computed columns. Views and triggers are switched off,
+    the tables read must be ordinary tables, no value may be larger than the file itself,
+    a progress handler stops any query past :data:`MAX_SECONDS`, and at most
+    :data:`MAX_ROWS` rows are read in all.
+    """
+
     def __init__(self, data: bytes):
         self.connection = sqlite3.connect(":memory:")
+        self.deadline = time.monotonic() + MAX_SECONDS
+        self.budget = MAX_ROWS
+        self.size = len(data)
+        self._harden()
         try:
             self.connection.deserialize(data)
-            tables = {
-                row[0]
-                for row in self.connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table'"
+            self.connection.execute("PRAGMA query_only = ON")
+            self.objects = {
+                name.upper(): (kind, sql or "")
+                for kind, name, sql in self.connection.execute(
+                    "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view')"
                 )
             }
         except sqlite3.DatabaseError as error:
             raise Rejected(f"This is not a readable DNA database: {error}.") from error
-        missing = _REQUIRED_TABLES - tables
-        if missing:
+        for name in sorted(_REQUIRED_TABLES):
+            self.require(name)
+
+    def _harden(self) -> None:
+        connection = self.connection
+        # Whatever a hostile schema holds, nothing but plain reads of tables runs.
+        connection.setconfig(sqlite3.SQLITE_DBCONFIG_ENABLE_VIEW, False)
+        connection.setconfig(sqlite3.SQLITE_DBCONFIG_ENABLE_TRIGGER, False)
+        connection.setconfig(sqlite3.SQLITE_DBCONFIG_TRUSTED_SCHEMA, False)
+        connection.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+        # No string or blob (a computed column's, say) larger than the file itself.
+        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, max(self.size, 1_000_000))
+        connection.set_progress_handler(self._too_long, _PROGRESS_STEPS)
+
+    def _too_long(self) -> int:
+        return 1 if time.monotonic() > self.deadline else 0
+
+    def require(self, name: str) -> None:
+        """Refuse the file unless ``name`` is an ordinary table of it."""
+        kind, sql = self.objects.get(name, ("", ""))
+        if not kind:
             raise Rejected(
-                "This is not a Discourse Network Analyzer 3 database "
-                f"(it has no {', '.join(sorted(missing))} table)."
+                f"This is not a Discourse Network Analyzer 3 database (it has no {name} table)."
             )
+        if kind == "view":
+            raise Rejected(
+                f"{name} is a view, not a table; a DNA database is read from its tables only."
+            )
+        if sql.lstrip().upper().startswith("CREATE VIRTUAL"):
+            raise Rejected(f"{name} is a virtual table; a DNA database has plain tables only.")
+
+    def has_table(self, name: str) -> bool:
+        return self.objects.get(name, ("", ""))[0] == "table"
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        return self.connection.execute(sql, params).fetchall()
+        """The rows of a query, counted against the file's budget; refuses the file past
+        its bounds."""
+        try:
+            cursor = self.connection.execute(sql, params)
+            found = cursor.fetchmany(self.budget + 1)
+        except sqlite3.OperationalError as error:
+            if time.monotonic() > self.deadline:
+                raise Rejected(
+                    f"Reading the DNA database took longer than {MAX_SECONDS:g} seconds; "
+                    "it was stopped."
+                ) from error
+            raise Rejected(f"This is not a readable DNA database: {error}.") from error
+        except sqlite3.DataError as error:  # a value over the length limit
+            raise Rejected(
+                "The DNA database makes a value larger than the file itself; it is refused."
+            ) from error
+        self.budget -= len(found)
+        if self.budget < 0:
+            raise Rejected(
+                f"The DNA database has more than {MAX_ROWS:,} rows to read; import it in "
+                "smaller parts."
+            )
+        return found
 
     def coders(self) -> dict[int, str]:
         return dict(self.rows("SELECT ID, Name FROM CODERS"))
 
     def entities(self) -> dict[int, _Entity]:
         attributes: dict[int, dict[str, str]] = {}
-        if {"ATTRIBUTEVALUES", "ATTRIBUTEVARIABLES"} <= self.tables():
+        if self.has_table("ATTRIBUTEVALUES") and self.has_table("ATTRIBUTEVARIABLES"):
             for entity, name, value in self.rows(
                 "SELECT a.EntityId, v.AttributeVariable, a.AttributeValue FROM ATTRIBUTEVALUES a "
                 "JOIN ATTRIBUTEVARIABLES v ON v.ID = a.AttributeVariableId"
@@ -157,9 +239,6 @@ class _Reader:
                 "SELECT ID, Value, Red, Green, Blue FROM ENTITIES"
             )
         }
-
-    def tables(self) -> set[str]:
-        return {row[0] for row in self.rows("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
 def _kind(entity: _Entity, default: ActorKind) -> ActorKind:
@@ -211,6 +290,8 @@ def _parse(data: bytes) -> tuple[list[DocumentDraft], list[list[_Statement]], st
         "SELECT ID, Title, Text, Coder, Author, Source, Section, Notes, Type, Date "
         "FROM DOCUMENTS ORDER BY ID"
     ):
+        if not isinstance(text, str):
+            raise Rejected(f"Document {pk} (“{title}”): its text is not text.")
         raw = by_document.get(pk, [])
         try:
             points = utf16_to_code_points(

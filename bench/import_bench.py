@@ -27,6 +27,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import psycopg
+    from dj_database_url import DBConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,18 +63,11 @@ def write_corpus(folder: Path, count: int) -> int:
     return total
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--files", type=int, default=10_000)
-    args = parser.parse_args()
-
-    import dj_database_url
+def fresh_database(config: DBConfig, name: str) -> psycopg.Connection:
+    """An empty database ``name`` on the server of ``config`` (dj-database-url's), and the
+    connection to drop it with afterwards."""
     import psycopg
 
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    config = dj_database_url.parse(url)
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark is for PostgreSQL.")
     admin = psycopg.connect(
         host=config["HOST"] or None,
         port=config["PORT"] or None,
@@ -78,8 +76,23 @@ def main() -> None:
         dbname=config["NAME"],
         autocommit=True,
     )
-    admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    admin.execute(f"CREATE DATABASE {name}")
+    return admin
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=10_000)
+    args = parser.parse_args()
+
+    import dj_database_url
+
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark is for PostgreSQL.")
+    admin = fresh_database(config, BENCH_DB)
     os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + BENCH_DB
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # As in production: with DEBUG on, Django keeps the text of every query it ran.

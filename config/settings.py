@@ -145,6 +145,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 IMPORT_MAX_FILE_SIZE = int(os.environ.get("IMPORT_MAX_FILE_SIZE", 10 * 1024 * 1024))
+# Documents (rows, items, lines) in one CSV, JSON or JSON Lines file; a file is all or
+# nothing, so its documents are held until it is saved.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 50_000))
 
 # Security. Cookies are secure and HTTP-only outside debug; HSTS and redirects follow.
 SESSION_COOKIE_HTTPONLY = True

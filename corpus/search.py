@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -55,19 +55,21 @@ def _tables() -> tuple[str, str]:
     return quote(Document._meta.db_table), quote(DocumentSearch._meta.db_table)
 
 
-def index_documents(ids: Sequence[int]) -> int:
-    """Store the search vectors of these documents, those that have none yet; returns how
-    many were added. A batch per statement. Nothing to do on SQLite."""
+def index_documents(ids: Sequence[int], *, rebuild: bool = False) -> int:
+    """Store the search vectors of these documents, those that have none yet (or every
+    one, anew, with ``rebuild``); returns how many were written. A batch per statement.
+    Nothing to do on SQLite."""
     if connection.vendor != "postgresql":
         return 0
     documents, vectors = _tables()
+    conflict = "DO UPDATE SET vector = EXCLUDED.vector" if rebuild else "DO NOTHING"
     added = 0
     with connection.cursor() as cursor:
         for start in range(0, len(ids), INDEX_BATCH):
             cursor.execute(
                 f"INSERT INTO {vectors} (document_id, vector) "
                 f"SELECT d.id, {vector_sql('d')} FROM {documents} d WHERE d.id = ANY(%s) "
-                "ON CONFLICT (document_id) DO NOTHING",
+                f"ON CONFLICT (document_id) {conflict}",
                 [list(ids[start : start + INDEX_BATCH])],
             )
             added += max(cursor.rowcount, 0)
@@ -97,25 +99,47 @@ def index_in_parallel(ids: Sequence[int], *, parts: int | None = None) -> int:
         return sum(pool.map(share, range(parts)))
 
 
-def index_pending() -> int:
-    """Store the vector of every document that has none, whatever the reason (a task
-    that never ran, say); returns how many. Walks all documents in id order."""
-    if connection.vendor != "postgresql":
-        return 0
+def _id_batches(project_id: int | None, pending_only: bool) -> Iterator[list[int]]:
+    """Document ids in id order, a batch at a time: of one project or all, and only those
+    without a vector when ``pending_only``."""
     documents, vectors = _tables()
-    total = last = 0
+    conditions = ["d.id > %s"]
+    params: list[int] = []
+    if project_id is not None:
+        conditions.append("d.project_id = %s")
+        params.append(project_id)
+    if pending_only:
+        conditions.append(f"NOT EXISTS (SELECT 1 FROM {vectors} s WHERE s.document_id = d.id)")
+    sql = f"SELECT d.id FROM {documents} d WHERE {' AND '.join(conditions)} ORDER BY d.id LIMIT %s"
+    last = 0
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(
-                f"SELECT d.id FROM {documents} d WHERE d.id > %s AND NOT EXISTS "
-                f"(SELECT 1 FROM {vectors} s WHERE s.document_id = d.id) ORDER BY d.id LIMIT %s",
-                [last, INDEX_BATCH],
-            )
+            cursor.execute(sql, [last, *params, INDEX_BATCH])
             ids = [pk for (pk,) in cursor.fetchall()]
             if not ids:
-                return total
-            total += index_documents(ids)
+                return
+            yield ids
             last = ids[-1]
+
+
+def index_pending(project_id: int | None = None) -> int:
+    """Store the vector of every document that has none, whatever the reason (an indexing
+    that failed, a task that never ran), in one project or all; returns how many. Costs
+    one query when nothing is pending."""
+    if connection.vendor != "postgresql":
+        return 0
+    return sum(index_documents(ids) for ids in _id_batches(project_id, pending_only=True))
+
+
+def rebuild_index(project_id: int | None = None) -> int:
+    """Compute every document's vector anew (after a change of search configuration, or
+    to be sure), in one project or all; returns how many. Searches keep working meanwhile:
+    each vector is replaced in place."""
+    if connection.vendor != "postgresql":
+        return 0
+    return sum(
+        index_documents(ids, rebuild=True) for ids in _id_batches(project_id, pending_only=False)
+    )
 
 
 def query_words(query: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 import unicodedata
 from typing import Any
 
@@ -57,9 +58,57 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def unstorable_character(value: str) -> str | None:
+    """Why ``value`` cannot be stored, or None: a NUL character (PostgreSQL keeps none in
+    text or JSON) or a lone surrogate (half of a UTF-16 pair, left by a broken ``\\ud800``
+    escape, which no encoding can write). The message never repeats the value, which
+    could not be shown either."""
+    if "\x00" in value:
+        return (
+            f"It contains a NUL character (at character {value.index(chr(0)) + 1}), "
+            "which cannot be stored; remove it."
+        )
+    if not value.isascii() and (match := _SURROGATES.search(value)):
+        return (
+            "It contains an invalid character (half of a UTF-16 surrogate pair, as a broken "
+            f"\\u escape leaves, at character {match.start() + 1}); remove it."
+        )
+    return None
+
+
+def _metadata_problem(metadata: dict[str, Any]) -> str | None:
+    """The first unstorable name or value in ``metadata``, at any depth, in words.
+    Walked with a stack rather than by recursion, so that any nesting depth is safe."""
+    stack: list[tuple[str, Any]] = [("", metadata)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and (problem := unstorable_character(key)):
+                    return f"A name in the metadata is refused. {problem}"
+                stack.append((where or str(key), item))
+        elif isinstance(value, list):
+            stack.extend((where, item) for item in value)
+        elif isinstance(value, str) and (problem := unstorable_character(value)):
+            return f"The metadata value of “{where[:60]}” is refused. {problem}"
+    return None
+
+
 def _validate_metadata(fields: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[ValidationError]] = {}
     cleaned = dict(fields)
+    for name, value in cleaned.items():
+        if isinstance(value, str) and (problem := unstorable_character(value)):
+            errors.setdefault(name, []).append(ValidationError(problem, code="invalid_character"))
+    if isinstance(cleaned.get("metadata"), dict) and (
+        problem := _metadata_problem(cleaned["metadata"])
+    ):
+        errors.setdefault("metadata", []).append(ValidationError(problem, code="invalid_character"))
+    if errors:
+        raise ValidationError(errors)
     if "title" in cleaned:
         cleaned["title"] = (cleaned["title"] or "").strip()
         if not cleaned["title"]:
@@ -109,6 +158,23 @@ def _validate_metadata(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _checked_text(text: str) -> str:
+    """The text normalised, or a ValidationError on ``text`` when it is empty or holds a
+    character that cannot be stored."""
+    if problem := unstorable_character(text):
+        raise ValidationError({"text": ValidationError(problem, code="invalid_character")})
+    text = normalize_text(text)
+    if not text or text.isspace():
+        raise ValidationError({"text": ValidationError("The document has no text.", code="empty")})
+    return text
+
+
+def _storable_name(name: str) -> str:
+    """A file name as it can be stored: NUL dropped, a lone surrogate (an undecodable byte
+    in a name read from disk) shown as U+FFFD."""
+    return _SURROGATES.sub("\ufffd", name.replace("\x00", ""))
+
+
 def prepare_document(
     *,
     project: Project,
@@ -124,9 +190,7 @@ def prepare_document(
     unknown = metadata.keys() - _METADATA_NAMES
     if unknown:
         raise TypeError(f"Unknown document fields: {', '.join(sorted(unknown))}")
-    text = normalize_text(text)
-    if not text or text.isspace():
-        raise ValidationError({"text": ValidationError("The document has no text.", code="empty")})
+    text = _checked_text(text)
     fields = _validate_metadata({"title": title, **metadata})
     fields.setdefault("metadata", {})
     values = {
@@ -139,7 +203,7 @@ def prepare_document(
         content_hash=content_hash(text),
         created_by_id=created_by.pk if created_by is not None else None,
         original=original,
-        original_filename=original_filename[:500],
+        original_filename=_storable_name(original_filename)[:500],
         original_encoding=original_encoding,
         **values,
     )
@@ -238,9 +302,7 @@ def change_document_text(*, document: Document, text: str) -> Document:
     reasons = hooks.text_lock_reasons(document)
     if reasons:
         raise ValidationError({"text": ValidationError(" ".join(reasons), code="locked")})
-    text = normalize_text(text)
-    if not text.strip():
-        raise ValidationError({"text": ValidationError("The document has no text.", code="empty")})
+    text = _checked_text(text)
     new_hash = content_hash(text)
     with transaction.atomic():
         existing = (

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from corpus.access import caller_role, require_annotator
 from corpus.api.fields import caller_projects
 from corpus.importing import Upload, import_files
+from corpus.importing.decoding import check_encoding
 
 
 class DocumentImportRequestSerializer(serializers.Serializer):
@@ -26,6 +27,16 @@ class DocumentImportRequestSerializer(serializers.Serializer):
         allow_empty=False,
         help_text="One or more files: .txt, .md, .html, .htm, .csv, .json, .jsonl, .dna.",
     )
+    encoding = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The files' text encoding (utf-8, cp1252, iso-8859-1, cp1251, utf-16…); "
+        "empty to detect it for each file.",
+    )
+
+    def validate_encoding(self, value: str) -> str:
+        return check_encoding(value) if value.strip() else ""
 
 
 class ImportedDocumentSerializer(serializers.Serializer):
@@ -71,7 +82,8 @@ class DocumentImportView(APIView):
         tags=["documents"],
         summary="Import documents from files",
         description=(
-            "Multipart form with `project` (its id) and one or more `files`. Each file gets "
+            "Multipart form with `project` (its id), one or more `files` and optionally "
+            "`encoding` (else detected for each file). Each file gets "
             "its own result: `imported`, `duplicate` (its text is already in the project "
             "or earlier in the same request) or `rejected` with the reason (empty, binary, "
             "over the size limit, unreadable, a bad row). A rejected file leaves nothing "
@@ -137,7 +149,14 @@ class DocumentImportView(APIView):
         )
         require_annotator(caller_role(project))
         uploads = [Upload.from_uploaded_file(file) for file in serializer.validated_data["files"]]
-        results = list(import_files(project=project, uploads=uploads, created_by=user))
+        results = list(
+            import_files(
+                project=project,
+                uploads=uploads,
+                created_by=user,
+                encoding=serializer.validated_data["encoding"],
+            )
+        )
         imported = sum(result.imported for result in results)
         rejected = sum(result.status == "rejected" for result in results)
         body = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,8 @@ AfterSave = Callable[["Sequence[Document | None]", "User | None"], str]
 
 @dataclass
 class ParsedFile:
-    drafts: list[DocumentDraft]
+    #: A list, or an iterator that reads the file as the import takes its documents and
+    #: may raise :class:`Rejected` on the way (a bad row far down a table).
+    drafts: Iterable[DocumentDraft]
     encoding: str = ""
     after_save: AfterSave | None = None

@@ -28,6 +28,29 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+#: The encodings the import page offers; the API and the command take any text encoding.
+ENCODING_CHOICES = [
+    ("", "Detect automatically"),
+    ("utf-8", "UTF-8"),
+    ("cp1252", "Western European (Windows-1252)"),
+    ("iso8859-1", "Western European (ISO-8859-1, Latin-1)"),
+    ("iso8859-15", "Western European (ISO-8859-15)"),
+    ("mac-roman", "Western European (Mac OS Roman)"),
+    ("cp1250", "Central European (Windows-1250)"),
+    ("iso8859-2", "Central European (ISO-8859-2)"),
+    ("cp1251", "Cyrillic (Windows-1251)"),
+    ("koi8-r", "Cyrillic (KOI8-R)"),
+    ("cp1253", "Greek (Windows-1253)"),
+    ("cp1254", "Turkish (Windows-1254)"),
+    ("utf-16", "UTF-16"),
+    ("shift_jis", "Japanese (Shift JIS)"),
+    ("euc_jp", "Japanese (EUC-JP)"),
+    ("gb18030", "Chinese, simplified (GB18030)"),
+    ("big5", "Chinese, traditional (Big5)"),
+    ("euc_kr", "Korean (EUC-KR)"),
+]
+
+
 class ImportForm(forms.Form):
     # Declared fields leave the class, so this does not shadow the form's own ``files``.
     files = MultipleFileField(  # type: ignore[assignment]
@@ -35,6 +58,12 @@ class ImportForm(forms.Form):
         required=False,
         help_text="Text (.txt, .md), web pages (.html, .htm), tables (.csv, .json, .jsonl) "
         "or Discourse Network Analyzer databases (.dna). Choose several at once.",
+    )
+    encoding = forms.ChoiceField(
+        label="Encoding",
+        choices=ENCODING_CHOICES,
+        required=False,
+        help_text="The files' character encoding, when detecting it gets it wrong.",
     )
     title = forms.CharField(label="Title", max_length=500, required=False)
     text = forms.CharField(

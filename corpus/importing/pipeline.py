@@ -7,7 +7,9 @@ yields, so that a bad file is rejected before anything is written. Files are the
 batches: one query finds the duplicates of a whole batch, one bulk insert (COPY on
 PostgreSQL) writes its documents. A file is all or nothing: should a batch fail to save,
 each of its files is retried in its own transaction, and a file whose parser attaches more
-(a DNA database's statements) always has a transaction of its own. Long imports (the
+(a DNA database's statements) always has a transaction of its own. Whatever goes wrong
+with one file (unreadable, unparsable, refused by the database, or a bug met on the way,
+which is logged with its traceback) rejects that file alone. Long imports (the
 command's) save each batch in a writer thread while the next one is read.
 """
 
@@ -27,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -36,6 +38,7 @@ from corpus.models import Document, Project
 from corpus.services import prepare_document
 from corpus.tasks import index_after_commit
 
+from .decoding import requested_encoding
 from .formats import AfterSave, ParsedFile, Rejected
 from .html_pages import parse_html
 from .records import parse_csv, parse_json, parse_json_lines
@@ -72,6 +75,9 @@ FIELD_NAMES = {
     "metadata": "Metadata",
 }
 
+#: The reason given for a file that met an error in the import itself (logged in full).
+INTERNAL_ERROR = "The file could not be imported because of an internal error, which was logged."
+
 Status = Literal["imported", "duplicate", "rejected"]
 
 
@@ -100,9 +106,13 @@ class Upload:
     def from_path(cls, path: Path | str, name: str | None = None) -> Upload:
         # Plain os calls: pathlib's own costs show when a folder holds thousands of files.
         location = os.fspath(path)
+        try:
+            size: int | None = os.stat(location).st_size
+        except OSError:
+            size = None  # reported when the file's turn comes and it cannot be read
         return cls(
-            name=name or os.path.basename(location),
-            size=os.stat(location).st_size,
+            name=_shown_name(name or os.path.basename(location)),
+            size=size,
             read=functools.partial(_read_file, location),
         )
 
@@ -114,6 +124,12 @@ class Upload:
     @classmethod
     def from_bytes(cls, name: str, data: bytes, **options: Any) -> Upload:
         return cls(name=name, size=len(data), read=lambda: data, **options)
+
+
+def _shown_name(name: str) -> str:
+    """A name read from disk as it can be shown and stored: bytes that are not UTF-8
+    (Python keeps them as lone surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _read_file(location: str) -> bytes:
@@ -205,7 +221,11 @@ def _validation_message(error: ValidationError) -> str:
 
 
 def _prepare(
-    project: Project, upload: Upload, created_by: User | None, available: dict[str, Parser]
+    project: Project,
+    upload: Upload,
+    created_by: User | None,
+    available: dict[str, Parser],
+    encoding: str = "",
 ) -> _Entry:
     entry = _Entry(upload=upload)
     limit = settings.IMPORT_MAX_FILE_SIZE
@@ -223,7 +243,11 @@ def _prepare(
         kind = f"“{extension}” files" if extension else "Files without an extension"
         entry.rejection = f"{kind} cannot be imported; use {', '.join(supported_extensions())}."
         return entry
-    data = upload.read()
+    try:
+        data = upload.read()
+    except OSError as error:
+        entry.rejection = f"The file could not be read ({error.strerror or error})."
+        return entry
     entry.size = len(data)
     if not data.strip():
         entry.rejection = "The file is empty."
@@ -235,17 +259,34 @@ def _prepare(
         )
         return entry
     try:
-        parsed = parser(data, upload.name)
+        with requested_encoding(encoding):
+            parsed = parser(data, upload.name)
+        entry.encoding = parsed.encoding
+        entry.after_save = parsed.after_save
+        _prepare_documents(entry, parsed, project, created_by)
     except Rejected as error:
         entry.rejection = str(error)
-        return entry
     except Exception:  # noqa: BLE001 - a parser's crash must not stop the other files
         logger.exception("Import of %s failed in its parser", upload.name)
         entry.rejection = f"The file could not be read as a {extension} file."
+    if entry.rejection:
+        entry.documents, entry.after_save = [], None
         return entry
-    entry.encoding = parsed.encoding
-    entry.after_save = parsed.after_save
-    single = len(parsed.drafts) == 1
+    if not entry.documents:
+        entry.rejection = "The file holds no documents."
+        return entry
+    # The upload's bytes are kept once, on the file's first document that is saved.
+    entry.documents[0].original = data
+    return entry
+
+
+def _prepare_documents(
+    entry: _Entry, parsed: ParsedFile, project: Project, created_by: User | None
+) -> None:
+    """Validate the file's documents as its parser yields them (a table's rows are read
+    on the way); raises :class:`Rejected` at the first one refused."""
+    upload = entry.upload
+    single = isinstance(parsed.drafts, list) and len(parsed.drafts) == 1
     for draft in parsed.drafts:
         try:
             document = prepare_document(
@@ -259,14 +300,9 @@ def _prepare(
             )
         except ValidationError as error:
             where = f"{draft.label}: " if draft.label else ""
-            entry.rejection = where + _validation_message(error)
-            entry.documents = []
-            return entry
+            raise Rejected(where + _validation_message(error)) from error
         entry.documents.append(document)
         entry.labels.append(draft.label)
-    # The upload's bytes are kept once, on the file's first document that is saved.
-    entry.documents[0].original = data
-    return entry
 
 
 def _find_duplicates(project: Project, entries: list[_Entry]) -> None:
@@ -368,7 +404,9 @@ def _save_entry(entry: _Entry, created_by: User | None) -> None:
         entry.rejection = str(error)
     except ValidationError as error:
         entry.rejection = _validation_message(error)
-    except DatabaseError:
+    except Exception:  # noqa: BLE001 - one file's failure must not stop the others
+        # A database error (or a bug) while saving: logged for the administrator, and
+        # the file's transaction leaves nothing of it behind.
         logger.exception("Import of %s failed while saving", entry.upload.name)
         entry.rejection = "The file's documents could not be saved; nothing of it was kept."
     if entry.rejection:
@@ -383,7 +421,7 @@ def _save(project: Project, entries: list[_Entry], created_by: User | None) -> N
         try:
             with transaction.atomic():
                 _insert([document for entry in simple for document in entry.kept])
-        except DatabaseError:
+        except Exception:  # noqa: BLE001 - each file's own save reports what went wrong
             # One file spoilt the batch; give every file its own chance.
             for entry in simple:
                 _reset(entry.kept)
@@ -436,14 +474,22 @@ def _result(entry: _Entry) -> FileResult:
 
 
 def _batches(
-    project: Project, uploads: Iterable[Upload], created_by: User | None, batch_documents: int
+    project: Project,
+    uploads: Iterable[Upload],
+    created_by: User | None,
+    batch_documents: int,
+    encoding: str,
 ) -> Iterator[list[_Entry]]:
     """The uploads read and checked, in batches that are saved together."""
     available = parsers()
     batch: list[_Entry] = []
     documents = size = 0
     for upload in uploads:
-        entry = _prepare(project, upload, created_by, available)
+        try:
+            entry = _prepare(project, upload, created_by, available, encoding)
+        except Exception:  # noqa: BLE001 - a bug met by one file must not stop the others
+            logger.exception("Import of %s failed while it was read", upload.name)
+            entry = _Entry(upload=upload, rejection=INTERNAL_ERROR)
         batch.append(entry)
         documents += len(entry.documents)
         size += entry.size
@@ -504,6 +550,7 @@ def import_files(
     batch_documents: int = BATCH_DOCUMENTS,
     background: bool = False,
     index_for_search: bool = True,
+    encoding: str = "",
 ) -> Iterator[FileResult]:
     """Import ``uploads`` into ``project``, yielding one :class:`FileResult` per file, in order.
 
@@ -512,15 +559,18 @@ def import_files(
     the command's), batches are saved in a writer thread with its own database connection
     while the next batch is read, where :func:`saves_in_background` allows it. The caller
     decides who may import. Once all are in, the new documents are indexed for search
-    (``corpus.tasks.index_documents``), unless ``index_for_search`` is off for a caller
-    that sees to it itself.
+    (``corpus.tasks.index_documents``, which also catches up on any of the project's
+    documents an earlier indexing missed), unless ``index_for_search`` is off for a caller
+    that sees to it itself. ``encoding`` (checked by the caller with
+    :func:`~corpus.importing.decoding.check_encoding`) reads every text file in that
+    encoding instead of detecting one.
     """
     new: list[int] = []
-    for result in _import(project, uploads, created_by, batch_documents, background):
+    for result in _import(project, uploads, created_by, batch_documents, background, encoding):
         new.extend(pk for pk, _title in result.documents)
         yield result
     if index_for_search:
-        index_after_commit(new)
+        index_after_commit(new, project.pk)
 
 
 def _import(
@@ -529,8 +579,9 @@ def _import(
     created_by: User | None,
     batch_documents: int,
     background: bool,
+    encoding: str,
 ) -> Iterator[FileResult]:
-    batches = _batches(project, uploads, created_by, batch_documents)
+    batches = _batches(project, uploads, created_by, batch_documents, encoding)
     if saves_in_background(background):
         yield from _import_in_background(project, batches, created_by)
         return

@@ -30,7 +30,14 @@ def import_documents(request: HtmxHttpRequest, project: str) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             uploads = [Upload.from_uploaded_file(file) for file in form.cleaned_data["files"]]
-            results = list(import_files(project=project_obj, uploads=uploads, created_by=user))
+            results = list(
+                import_files(
+                    project=project_obj,
+                    uploads=uploads,
+                    created_by=user,
+                    encoding=form.cleaned_data["encoding"],
+                )
+            )
             if form.cleaned_data["text"].strip():
                 results.append(
                     import_text(

@@ -96,7 +96,7 @@ def test_duplicates_across_batches_in_flight_are_caught(cast):
     )
 
 
-def test_an_unexpected_error_in_the_writer_reaches_the_caller(cast):
+def test_an_unexpected_error_in_the_writer_rejects_that_file_only_and_is_logged(cast, caplog):
     def crashing_after_save(documents, created_by):
         raise RuntimeError("a bug")
 
@@ -107,18 +107,20 @@ def test_an_unexpected_error_in_the_writer_reaches_the_caller(cast):
 
     hooks.register_importer(".crash", importer)
     try:
-        with pytest.raises(RuntimeError, match="a bug"):
-            list(
-                import_files(
-                    project=cast.project,
-                    uploads=[Upload.from_bytes("a.crash", b"x")],
-                    created_by=None,
-                    background=True,
-                )
+        results = list(
+            import_files(
+                project=cast.project,
+                uploads=[Upload.from_bytes("a.crash", b"x"), Upload.from_bytes("b.txt", b"B.")],
+                created_by=None,
+                background=True,
             )
+        )
     finally:
         hooks._importers.pop(".crash")
-    assert not Document.objects.exists()
+    assert [r.status for r in results] == ["rejected", "imported"]
+    assert list(Document.objects.values_list("title", flat=True)) == ["b"]
+    # Contained, not hidden: the bug is logged with its traceback.
+    assert "RuntimeError: a bug" in caplog.text
 
 
 def test_the_command_imports_a_folder_in_batches_through_the_writer(cast, tmp_path):

@@ -1,6 +1,6 @@
 """Import files and folders into a project.
 
-python manage.py import_documents PATH... --project SLUG [--user USERNAME]
+python manage.py import_documents PATH... --project SLUG [--user USERNAME] [--encoding NAME]
 """
 
 from __future__ import annotations
@@ -13,14 +13,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.tasks import TaskResultStatus
 from tqdm import tqdm
 
 from corpus.access import role_in
 from corpus.importing import Upload, import_files
+from corpus.importing.decoding import check_encoding
 from corpus.models import Project, Role
 from corpus.tasks import index_documents
+
+#: Encodings not worth a line of their own in the output (a DNA database is "sqlite").
+_PLAIN_ENCODINGS = ("", "utf-8", "utf-8-sig", "ascii", "sqlite")
 
 
 def _files(paths: list[Path]) -> Iterator[tuple[Path | str, str]]:
@@ -56,6 +61,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help="Leave out the progress bar."
         )
+        parser.add_argument(
+            "--encoding",
+            default="",
+            help="Read every text file in this encoding (utf-8, cp1252, cp1251…) "
+            "instead of detecting each file's.",
+        )
 
     def handle(self, *args, **options) -> None:
         project = Project.objects.filter(slug=options["project"]).first()
@@ -65,6 +76,12 @@ class Command(BaseCommand):
         missing = [str(path) for path in options["paths"] if not path.exists()]
         if missing:
             raise CommandError(f"Not found: {', '.join(missing)}")
+        encoding = ""
+        if options["encoding"]:
+            try:
+                encoding = check_encoding(options["encoding"])
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from error
         paths = list(_files(options["paths"]))
         counts: Counter[str] = Counter()
         documents = 0
@@ -87,12 +104,21 @@ class Command(BaseCommand):
                 created_by=user,
                 background=True,
                 index_for_search=False,
+                encoding=encoding,
             ):
                 counts[result.status] += 1
                 documents += result.imported
                 new.extend(pk for pk, _title in result.documents)
-                if result.status != "imported" or result.duplicates:
-                    problems.append(f"{result.filename}: {result.status}: {result.message}")
+                noteworthy = (
+                    result.status != "imported"
+                    or result.duplicates
+                    or result.encoding not in _PLAIN_ENCODINGS
+                )
+                if noteworthy or options["verbosity"] >= 2:
+                    read_as = f" ({result.encoding})" if result.encoding else ""
+                    problems.append(
+                        f"{result.filename}: {result.status}{read_as}: {result.message}"
+                    )
                 progress.update(1)
         elapsed = time.perf_counter() - started
         verbosity = options["verbosity"]
@@ -106,12 +132,12 @@ class Command(BaseCommand):
         if counts["rejected"] and verbosity >= 1:
             self.stderr.write(self.style.WARNING(f"{counts['rejected']} file(s) were rejected."))
         if new:
-            self._index_for_search(new)
+            self._index_for_search(new, project.pk)
 
-    def _index_for_search(self, ids: list[int]) -> None:
+    def _index_for_search(self, ids: list[int], project_id: int) -> None:
         """The documents are in; now their search vectors, or a task that builds them."""
         started = time.perf_counter()
-        result = index_documents.enqueue(ids)
+        result = index_documents.enqueue(ids, project_id)
         if result.status == TaskResultStatus.SUCCESSFUL:
             if result.return_value:  # none on SQLite, which has no search index
                 self.stdout.write(
@@ -122,7 +148,7 @@ class Command(BaseCommand):
             self.stderr.write(
                 self.style.WARNING(
                     "Indexing for search failed; searches read the new documents' texts "
-                    "until corpus.search.index_pending() has run."
+                    "(more slowly) until the next import or `manage.py reindex_documents`."
                 )
             )
         else:
