@@ -20,7 +20,7 @@ from annotate.networks import (
     compute_network,
     drawing,
 )
-from annotate.services import trash_annotation
+from annotate.services.trash import trash_annotation
 
 from ..factories import make_actor, make_annotation, make_claim, make_document, make_project
 
