@@ -251,12 +251,21 @@ def _repoint_entries(
     user: User | None,
     reason: str,
 ) -> None:
+    """Point ``entries`` (affiliated actors, sub-claims) at ``value``, in batched UPDATEs
+    with their history records; ``updated_at`` moves as ``save()`` would move it."""
     if not entries:
         return
+    now = timezone.now()
     for entry in entries:
         setattr(entry, field, value)
+        entry.updated_at = now
     bulk_update_with_history(
-        entries, model, [field], default_user=user, default_change_reason=reason
+        entries,
+        model,
+        [field, "updated_at"],
+        default_user=user,
+        default_change_reason=reason,
+        default_date=now,
     )
 
 
