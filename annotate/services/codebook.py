@@ -60,18 +60,29 @@ def _check_actor(actor: Actor) -> None:
             {"name": [f"The codebook already has an actor named “{actor.name}”."]}
         )
     _check_alias_clashes(actor)
-    if actor.affiliation is not None:
-        if actor.affiliation.project_id != actor.project_id:
-            raise ValidationError({"affiliation": ["The affiliation belongs to another project."]})
-        seen: set[int | None] = {actor.pk}
-        current: Actor | None = actor.affiliation
-        while current is not None:
-            if current.pk in seen:
-                raise ValidationError(
-                    {"affiliation": ["An actor cannot be affiliated with itself."]}
-                )
-            seen.add(current.pk)
-            current = current.affiliation
+    _check_link(
+        actor,
+        "affiliation",
+        foreign="The affiliation belongs to another project.",
+        cycle="An actor cannot be affiliated with itself.",
+    )
+
+
+def _check_link(entry: Actor | Claim, link: str, *, foreign: str, cycle: str) -> None:
+    """The entry above ``entry`` by ``link`` (an actor's affiliation, a claim's parent)
+    is of the same project, and neither ``entry`` nor one below it."""
+    above = getattr(entry, link)
+    if above is None:
+        return
+    if above.project_id != entry.project_id:
+        raise ValidationError({link: [foreign]})
+    seen: set[int | None] = {entry.pk}
+    current = above
+    while current is not None:
+        if current.pk in seen:
+            raise ValidationError({link: [cycle]})
+        seen.add(current.pk)
+        current = getattr(current, link)
 
 
 def _check_alias_clashes(actor: Actor) -> None:
@@ -100,16 +111,12 @@ def _check_claim(claim: Claim) -> None:
     )
     if clash.exists():
         raise ValidationError({"label": [f"The codebook already has the claim “{claim.label}”."]})
-    if claim.parent is not None:
-        if claim.parent.project_id != claim.project_id:
-            raise ValidationError({"parent": ["The parent claim belongs to another project."]})
-        seen: set[int | None] = {claim.pk}
-        current: Claim | None = claim.parent
-        while current is not None:
-            if current.pk in seen:
-                raise ValidationError({"parent": ["A claim cannot be its own ancestor."]})
-            seen.add(current.pk)
-            current = current.parent
+    _check_link(
+        claim,
+        "parent",
+        foreign="The parent claim belongs to another project.",
+        cycle="A claim cannot be its own ancestor.",
+    )
 
 
 def create_actor(
