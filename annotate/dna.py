@@ -29,13 +29,8 @@ from corpus.models import Document
 from corpus.services import normalize_text
 
 from .models import Actor, ActorKind, Claim, Stance
-from .services import (
-    BulkValidationError,
-    NewAnnotation,
-    create_actor,
-    create_annotations,
-    create_claim,
-)
+from .services.annotations import BulkValidationError, NewAnnotation, create_annotations
+from .services.codebook import create_actor, create_claim
 
 STATEMENT_TYPE = "DNA Statement"
 # Every table the import reads; ATTRIBUTEVALUES and ATTRIBUTEVARIABLES only when present.

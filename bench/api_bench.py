@@ -121,7 +121,7 @@ def setup_data(env: dict[str, str]) -> dict[str, Any]:
     script = f"""
 from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
-from annotate.services import create_actor, create_claim
+from annotate.services.codebook import create_actor, create_claim
 from corpus.services import create_document, create_project
 user = User.objects.create_user("bench", password="bench-pass-123")
 project = create_project(name="Bench", owner=user)

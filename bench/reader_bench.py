@@ -37,7 +37,7 @@ def fill():
 
     from annotate.demo import CORPUS_DIR
     from annotate.models import Actor, Claim, Stance
-    from annotate.services import NewAnnotation, create_annotations
+    from annotate.services.annotations import NewAnnotation, create_annotations
     from corpus.models import Membership, Project, Role
     from corpus.services import create_document
 

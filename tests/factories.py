@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from annotate.models import Actor, Annotation, Claim
-from annotate.services import create_annotation
+from annotate.services.annotations import create_annotation
 from corpus.models import Document, Membership, Project, Role
 from corpus.services import create_document
 

@@ -21,8 +21,9 @@ from corpus.api.errors import ERRORS, ErrorSerializer, PreconditionFailed
 from corpus.api.fields import IdFilter, IdLookupMixin
 from corpus.api.links import reverse_api
 
-from .. import services
 from ..models import Annotation, Stance, complete
+from ..services.annotations import create_annotation, update_annotation
+from ..services.trash import restore_annotation, trash_annotation
 from .bulk import BulkCreateMixin
 from .errors import etag_for
 from .exports import ExportMixin
@@ -155,7 +156,7 @@ class AnnotationViewSet(
         data = dict(serializer.validated_data)
         document = data["document"]
         require_annotator(caller_role(document))
-        annotation = services.create_annotation(created_by=acting_user(request), **data)
+        annotation = create_annotation(created_by=acting_user(request), **data)
         return self._answer(
             annotation,
             status.HTTP_201_CREATED,
@@ -168,7 +169,7 @@ class AnnotationViewSet(
         version = expected_version(request, annotation)
         serializer = self.get_serializer(annotation, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        annotation = services.update_annotation(
+        annotation = update_annotation(
             annotation=annotation,
             updated_by=acting_user(request),
             expected_version=version,
@@ -179,7 +180,7 @@ class AnnotationViewSet(
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         annotation = self.get_object()
         require_annotator(caller_role(annotation))
-        annotation = services.trash_annotation(
+        annotation = trash_annotation(
             annotation=annotation,
             trashed_by=acting_user(request),
             expected_version=expected_version(request, annotation),
@@ -199,5 +200,5 @@ class AnnotationViewSet(
         annotation = self.get_object()
         require_annotator(caller_role(annotation))
         return self._answer(
-            services.restore_annotation(annotation=annotation, restored_by=acting_user(request))
+            restore_annotation(annotation=annotation, restored_by=acting_user(request))
         )

@@ -16,8 +16,13 @@ from corpus.api.errors import ErrorSerializer
 from corpus.api.fields import MAX_ID
 from corpus.models import Document
 
-from .. import services
 from ..models import Actor, Claim, Stance
+from ..services.annotations import (
+    BulkValidationError,
+    NewAnnotation,
+    check_annotations,
+    create_annotations,
+)
 from .serializers import STANCE_ERROR, AnnotationSerializer, annotation_json
 
 #: The most annotations one bulk request may create.
@@ -66,14 +71,14 @@ class BulkCreateMixin:
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
         items = bulk_items(request)
-        annotations = services.create_annotations(items=items, created_by=acting_user(request))
+        annotations = create_annotations(items=items, created_by=acting_user(request))
         return Response(
             {"count": len(annotations), "annotations": [annotation_json(a) for a in annotations]},
             status=status.HTTP_201_CREATED,
         )
 
 
-def bulk_items(request: Request) -> list[services.NewAnnotation]:
+def bulk_items(request: Request) -> list[NewAnnotation]:
     """Turn a bulk body into items for the service, naming every bad item by its index.
 
     Documents, actors and claims are each fetched once for the whole batch (in the
@@ -118,7 +123,7 @@ def bulk_items(request: Request) -> list[services.NewAnnotation]:
 
     allowed = {"document", "start", "end", "quote", "actor", "claim", "stance", "note"}
     errors: dict[int, dict[str, list[str]]] = {}
-    items: list[services.NewAnnotation] = []
+    items: list[NewAnnotation] = []
     positions: list[int] = []
     for index, item in enumerate(data):
         problems: dict[str, list[str]] = {}
@@ -143,7 +148,7 @@ def bulk_items(request: Request) -> list[services.NewAnnotation]:
             errors[index] = problems
             continue
         items.append(
-            services.NewAnnotation(
+            NewAnnotation(
                 document=document,  # type: ignore[arg-type]
                 start=item["start"],
                 end=item["end"],
@@ -157,9 +162,9 @@ def bulk_items(request: Request) -> list[services.NewAnnotation]:
         positions.append(index)
     if errors:
         # Check the well-formed items too, so one answer lists every problem.
-        for position, item_errors in services.check_annotations(items=items).items():
+        for position, item_errors in check_annotations(items=items).items():
             errors[positions[position]] = item_errors
-        raise services.BulkValidationError(dict(sorted(errors.items())))
+        raise BulkValidationError(dict(sorted(errors.items())))
     return items
 
 

@@ -18,8 +18,8 @@ from corpus.api.errors import ERRORS, ErrorSerializer
 from corpus.api.fields import IdField, IdFilter, IdLookupMixin, caller_projects
 from corpus.api.links import reverse_api
 
-from .. import services
 from ..models import Actor, ActorKind, Claim
+from ..services.codebook import create_actor, create_claim, update_actor, update_claim
 
 
 class ActorSerializer(serializers.ModelSerializer):
@@ -165,10 +165,10 @@ class ActorViewSet(CodebookViewSet):
         return Actor.objects.visible_to(self.request.user).with_role(self.request.user)
 
     def create_entry(self, data: dict[str, Any]) -> Actor:
-        return services.create_actor(created_by=acting_user(self.request), **data)
+        return create_actor(created_by=acting_user(self.request), **data)
 
     def update_entry(self, entry: Actor, data: dict[str, Any]) -> Actor:
-        return services.update_actor(actor=entry, updated_by=acting_user(self.request), **data)
+        return update_actor(actor=entry, updated_by=acting_user(self.request), **data)
 
 
 @extend_schema_view(
@@ -191,7 +191,7 @@ class ClaimViewSet(CodebookViewSet):
         return Claim.objects.visible_to(self.request.user).with_role(self.request.user)
 
     def create_entry(self, data: dict[str, Any]) -> Claim:
-        return services.create_claim(created_by=acting_user(self.request), **data)
+        return create_claim(created_by=acting_user(self.request), **data)
 
     def update_entry(self, entry: Claim, data: dict[str, Any]) -> Claim:
-        return services.update_claim(claim=entry, updated_by=acting_user(self.request), **data)
+        return update_claim(claim=entry, updated_by=acting_user(self.request), **data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rest_framework import status
 from rest_framework.response import Response
 
-from ..services import BulkValidationError, StaleVersion
+from ..services.annotations import BulkValidationError, StaleVersion
 
 
 def etag_for(pk: int, version: int) -> str:

@@ -22,7 +22,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from annotate import services
 from annotate.forms import (
     ActorForm,
     ActorSearchForm,
@@ -32,6 +31,18 @@ from annotate.forms import (
     add_service_errors,
 )
 from annotate.models import Actor, Claim, complete
+from annotate.services.codebook import (
+    MergeResult,
+    create_actor,
+    create_claim,
+    delete_actor,
+    delete_claim,
+    merge_actors,
+    merge_claims,
+    update_actor,
+    update_claim,
+)
+from annotate.services.history import history_of
 from corpus.access import ProjectAccess, project_access, require_annotator, require_owner
 from corpus.http import HtmxHttpRequest
 from corpus.models import Project
@@ -53,7 +64,7 @@ class EntryKind:
     link: str  # the field pointing to another entry: affiliation or parent
     create: Callable[..., Actor | Claim]
     update: Callable[..., Actor | Claim]
-    merge: Callable[..., services.MergeResult]
+    merge: Callable[..., MergeResult]
     delete: Callable[..., None]
 
     def url(self, action: str, project: Project, entry: Actor | Claim | None = None) -> str:
@@ -79,14 +90,12 @@ ACTORS = EntryKind(
     form=ActorForm,
     search_form=_actor_search,
     link="affiliation",
-    create=lambda *, project, data, user: services.create_actor(
-        project=project, created_by=user, **data
-    ),
-    update=lambda *, entry, data, user: services.update_actor(actor=entry, updated_by=user, **data),
-    merge=lambda *, source, target, user: services.merge_actors(
+    create=lambda *, project, data, user: create_actor(project=project, created_by=user, **data),
+    update=lambda *, entry, data, user: update_actor(actor=entry, updated_by=user, **data),
+    merge=lambda *, source, target, user: merge_actors(
         source=source, target=target, merged_by=user
     ),
-    delete=lambda *, entry, user: services.delete_actor(actor=entry, deleted_by=user),
+    delete=lambda *, entry, user: delete_actor(actor=entry, deleted_by=user),
 )
 
 CLAIMS = EntryKind(
@@ -96,14 +105,12 @@ CLAIMS = EntryKind(
     form=ClaimForm,
     search_form=_claim_search,
     link="parent",
-    create=lambda *, project, data, user: services.create_claim(
-        project=project, created_by=user, **data
-    ),
-    update=lambda *, entry, data, user: services.update_claim(claim=entry, updated_by=user, **data),
-    merge=lambda *, source, target, user: services.merge_claims(
+    create=lambda *, project, data, user: create_claim(project=project, created_by=user, **data),
+    update=lambda *, entry, data, user: update_claim(claim=entry, updated_by=user, **data),
+    merge=lambda *, source, target, user: merge_claims(
         source=source, target=target, merged_by=user
     ),
-    delete=lambda *, entry, user: services.delete_claim(claim=entry, deleted_by=user),
+    delete=lambda *, entry, user: delete_claim(claim=entry, deleted_by=user),
 )
 
 
@@ -288,7 +295,7 @@ def entry_delete(request: HttpRequest, project: str, pk: int, kind: EntryKind) -
 def entry_history(request: HttpRequest, project: str, pk: int, kind: EntryKind) -> HttpResponse:
     access = project_access(request, project)
     entry = _entry(kind, access, pk)
-    records = list(services.history_of(entry))
+    records = list(history_of(entry))
     ids = referenced_ids(records, {kind.link})[kind.link]
     label = "name" if kind is ACTORS else "label"
     names = dict(

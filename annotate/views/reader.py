@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from annotate import services
 from annotate.forms import add_service_errors
 from annotate.highlights import (
     ReaderRow,
@@ -30,6 +29,8 @@ from annotate.highlights import (
     render_segments,
 )
 from annotate.models import Actor, Annotation, Claim, Stance
+from annotate.services.annotations import StaleVersion, save_annotation
+from annotate.services.trash import restore_annotation, trash_annotation
 from corpus.access import caller_role, project_access, require_annotator
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project, Role
@@ -269,7 +270,7 @@ def _initial(annotation: Annotation) -> dict[str, Any]:
 
 
 def _stale_response(
-    request: HtmxHttpRequest, document: Document, stale: services.StaleVersion
+    request: HtmxHttpRequest, document: Document, stale: StaleVersion
 ) -> HttpResponse:
     current = Annotation.objects.select_related("actor", "claim").get(pk=stale.current.pk)
     form = AnnotationForm(initial=_initial(current), project=document.project, editing=True)
@@ -320,7 +321,7 @@ def annotation_create(request: HtmxHttpRequest, project: str, document: int) -> 
         return _form_response(request, document_obj, form)
     data = form.cleaned_data
     try:
-        annotation = services.save_annotation(
+        annotation = save_annotation(
             document=document_obj,
             user=request.user,  # type: ignore[arg-type]
             start=data["start"],
@@ -367,7 +368,7 @@ def annotation_edit(
         return _form_response(request, document_obj, form, annotation_obj)
     data = form.cleaned_data
     try:
-        saved = services.save_annotation(
+        saved = save_annotation(
             document=document_obj,
             user=request.user,  # type: ignore[arg-type]
             annotation=annotation_obj,
@@ -381,7 +382,7 @@ def annotation_edit(
             new_actor_name=form.new_actor_name,
             new_claim_name=form.new_claim_name,
         )
-    except services.StaleVersion as stale:
+    except StaleVersion as stale:
         return _stale_response(request, document_obj, stale)
     except ValidationError as error:
         add_service_errors(form, error)
@@ -408,12 +409,12 @@ def annotation_delete(
     except ValueError:
         version = None
     try:
-        services.trash_annotation(
+        trash_annotation(
             annotation=annotation_obj,
             trashed_by=request.user,  # type: ignore[arg-type]
             expected_version=version,
         )
-    except services.StaleVersion as stale:
+    except StaleVersion as stale:
         return _stale_response(request, document_obj, stale)
     if not request.htmx:
         return _not_htmx(document_obj)
@@ -442,7 +443,7 @@ def annotation_restore(
     document_obj = _document(request, project, document)
     annotation_obj = _annotation(request, document_obj, annotation)
     role = require_annotator(caller_role(document_obj))
-    services.restore_annotation(
+    restore_annotation(
         annotation=annotation_obj,
         restored_by=request.user,  # type: ignore[arg-type]
     )

@@ -13,8 +13,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from annotate import services
 from annotate.models import Actor, Annotation, Claim
+from annotate.services.history import history_of
+from annotate.services.trash import empty_trash, restore_annotation
 from corpus.access import project_access, require_annotator, require_owner
 from corpus.http import HtmxHttpRequest
 
@@ -81,7 +82,7 @@ def restore(request: HtmxHttpRequest, project: str, annotation: int) -> HttpResp
         .defer("document__text", "document__original"),
         pk=annotation,
     )
-    services.restore_annotation(annotation=found, restored_by=request.user)  # type: ignore[arg-type]
+    restore_annotation(annotation=found, restored_by=request.user)  # type: ignore[arg-type]
     if request.htmx:
         # The row says what happened; the count above the table is swapped out of band.
         context = {
@@ -105,7 +106,7 @@ def empty(request: HttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
     require_owner(access.role)
     if request.method == "POST":
-        count = services.empty_trash(project=access.project, emptied_by=request.user)  # type: ignore[arg-type]
+        count = empty_trash(project=access.project, emptied_by=request.user)  # type: ignore[arg-type]
         messages.success(
             request,
             f"Emptied the trash: {count} annotation{pluralize(count)} deleted for good. "
@@ -136,7 +137,7 @@ def annotation_history(request: HttpRequest, project: str, annotation: int) -> H
         .defer("document__text", "document__original"),
         pk=annotation,
     )
-    records = list(services.history_of(found))
+    records = list(history_of(found))
     ids = referenced_ids(records, {"actor", "claim", "created_by", "deleted_by"})
     # Entries merged away no longer exist; their last name comes from their history.
     names = {

@@ -33,7 +33,7 @@ from django.db import connection, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from corpus import hooks
+from corpus import fastpaths, hooks
 from corpus.models import Document, Project
 from corpus.services import prepare_document
 from corpus.tasks import index_after_commit
@@ -359,33 +359,19 @@ def _insert(documents: list[Document]) -> None:
     if connection.vendor != "postgresql":
         Document.objects.bulk_create(documents, batch_size=500)
         return
-    # This thread's connection itself: each use of the ``connection`` proxy is a lookup.
-    database = connections[connection.alias]
-    fields = list(Document._meta.concrete_fields)
-    table = database.ops.quote_name(Document._meta.db_table)
-    columns = ", ".join(database.ops.quote_name(str(field.column)) for field in fields)
     # Binary COPY: texts and the original bytes go as they are, with no escaping, and
     # every value as the document holds it (prepare_document made them what the columns
     # take; psycopg writes the JSON itself).
-    types = [str(field.db_type(database)).split("(")[0] for field in fields]
-    row = operator.attrgetter(*(field.attname for field in fields))
-    now = timezone.now()
-    # The wrapper turns the driver's errors into Django's, as for any other query.
-    with database.cursor() as cursor, database.wrap_database_errors:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Document._meta.db_table, len(documents)],
-        )
-        for document, (pk,) in zip(documents, cursor.fetchall(), strict=True):
-            document.pk = pk
-            document.created_at = document.updated_at = now
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(types)
-            for document in documents:
-                copy.write_row(row(document))
-    for document in documents:
-        document._state.adding = False
-        document._state.db = connection.alias
+    fields = list(Document._meta.concrete_fields)
+    fastpaths.copy_new(
+        documents,
+        using=connection.alias,
+        now=timezone.now(),
+        tables=[
+            fastpaths.Rows(Document, fields, operator.attrgetter(*(f.attname for f in fields)))
+        ],
+        binary=True,
+    )
 
 
 def _reset(documents: list[Document]) -> None:

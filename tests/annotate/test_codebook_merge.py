@@ -2,13 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from annotate.models import Actor, Annotation, Claim
-from annotate.services import (
-    delete_actor,
-    delete_claim,
-    merge_actors,
-    merge_claims,
-    trash_annotation,
-)
+from annotate.services.codebook import delete_actor, delete_claim, merge_actors, merge_claims
+from annotate.services.trash import trash_annotation
 from tests.factories import make_actor, make_annotation, make_claim
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from annotate.models import Actor, Claim
-from annotate.services import create_actor, create_claim, update_actor, update_claim
+from annotate.services.codebook import create_actor, create_claim, update_actor, update_claim
 
 
 def test_an_actor_name_is_unique_in_a_project_whatever_its_case(cast):

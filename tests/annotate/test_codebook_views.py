@@ -37,7 +37,7 @@ def test_the_actor_list_shows_live_annotation_and_statement_counts(
 
 
 def test_trashed_annotations_do_not_count_as_usage(client, cast, document, abe):
-    from annotate.services import trash_annotation
+    from annotate.services.trash import trash_annotation
 
     annotation = make_annotation(document, actor=abe)
     trash_annotation(annotation=annotation, trashed_by=cast.bob)
@@ -226,7 +226,7 @@ def test_an_owner_deletes_an_unused_claim(client, cast):
 
 
 def test_the_history_page_shows_who_changed_what_before_and_after(client, cast):
-    from annotate.services import create_actor, update_actor
+    from annotate.services.codebook import create_actor, update_actor
 
     duma = create_actor(project=cast.project, name="State Duma", created_by=cast.bob)
     actor = create_actor(project=cast.project, name="Naryshkin", created_by=cast.bob)
@@ -316,7 +316,8 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, cast):
 def test_history_pages_take_the_same_number_of_queries_however_long_the_history(
     client, cast, document, django_assert_max_num_queries
 ):
-    from annotate.services import update_actor, update_annotation
+    from annotate.services.annotations import update_annotation
+    from annotate.services.codebook import update_actor
 
     actors = [make_actor(cast.project, f"Actor {i}") for i in range(12)]
     subject = make_actor(cast.project, "Subject")

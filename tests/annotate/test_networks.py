@@ -19,7 +19,7 @@ from annotate.networks import (
     as_matrix_csv,
     compute_network,
 )
-from annotate.services import trash_annotation
+from annotate.services.trash import trash_annotation
 
 from ..factories import make_actor, make_annotation, make_claim, make_document, make_project
 

@@ -1,20 +1,17 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
-from simple_history.utils import bulk_create_with_history
 
-from annotate import services
 from annotate.models import Annotation
-from annotate.services import (
+from annotate.services.annotations import (
     BulkValidationError,
     NewAnnotation,
     StaleVersion,
     create_annotation,
     create_annotations,
-    restore_annotation,
-    trash_annotation,
     update_annotation,
 )
+from annotate.services.trash import restore_annotation, trash_annotation
 from corpus.services import change_document_text
 from tests.factories import make_actor, make_claim, make_document
 
@@ -186,64 +183,6 @@ def test_offsets_count_code_points_so_unicode_passages_round_trip(cast, prefix, 
 def test_text_is_normalised_once_at_import(cast):
     document = make_document(cast.project, text="Cafe\u0301\r\nline two\rline three")
     assert document.text == "Café\nline two\nline three"
-
-
-def _bulk_items(document, actor, claim) -> list[NewAnnotation]:
-    return [
-        NewAnnotation(document=document, start=0, end=5),
-        NewAnnotation(
-            document=document,
-            start=2,
-            end=9,
-            quote=document.text[2:9],
-            actor=actor,
-            claim=claim,
-            stance="oppose",
-            note="a note, with \t tab\nand \\ backslash",
-            metadata={"person": "Ann", "n": [1, 2]},
-        ),
-    ]
-
-
-def _rows(annotations) -> list[tuple[dict, list[dict]]]:
-    skip = {"id", "created_at", "updated_at", "history_id", "history_date"}
-    rows = []
-    for annotation in Annotation.objects.filter(pk__in=[a.pk for a in annotations]).order_by("pk"):
-        own = {k: v for k, v in vars(annotation).items() if not k.startswith("_") and k not in skip}
-        history = [
-            {k: v for k, v in vars(h).items() if not k.startswith("_") and k not in skip}
-            for h in annotation.history.all()
-        ]
-        rows.append((own, history))
-    return rows
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
-def test_bulk_copy_writes_the_same_rows_and_history_as_bulk_insert(document, cast):
-    actor = make_actor(cast.project, "Shinzo Abe")
-    claim = make_claim(cast.project, "Closer ties")
-    copied = create_annotations(items=_bulk_items(document, actor, claim), created_by=cast.bob)
-    inserted = bulk_create_with_history(
-        [services._validated(item, cast.bob) for item in _bulk_items(document, actor, claim)],
-        Annotation,
-        default_user=cast.bob,
-        default_change_reason="created",
-    )
-    assert _rows(copied) == _rows(inserted)
-    history = copied[1].history.get()
-    assert (history.history_type, history.history_change_reason, history.history_user) == (
-        "+",
-        "created",
-        cast.bob,
-    )
-    assert history.history_date == copied[1].created_at
-    # What is returned is what was stored, ids and timestamps included.
-    stored = Annotation.objects.get(pk=copied[1].pk)
-    assert (stored.created_at, stored.updated_at) == (copied[1].created_at, copied[1].updated_at)
-    assert stored.metadata == {"person": "Ann", "n": [1, 2]}
-    # Ids came from the table's own sequence: a plain insert afterwards does not collide.
-    later = create_annotation(document=document, start=0, end=3, created_by=cast.bob)
-    assert later.pk > max(a.pk for a in copied + inserted)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")

@@ -1,5 +1,5 @@
 from annotate.models import Annotation
-from annotate.services import empty_trash, trash_annotation
+from annotate.services.trash import empty_trash, trash_annotation
 from tests.factories import make_annotation, make_document
 
 

@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from annotate.models import Annotation
-from annotate.services import trash_annotation, update_annotation
+from annotate.services.annotations import update_annotation
+from annotate.services.trash import trash_annotation
 from tests.factories import make_actor, make_annotation, make_document
 
 

@@ -36,7 +36,7 @@ def statements(cast, document):
     )
     second = make_annotation(document, start=0, end=5, created_by=cast.alice)
     trashed = make_annotation(document, start=6, end=14)
-    from annotate.services import trash_annotation
+    from annotate.services.trash import trash_annotation
 
     trash_annotation(annotation=trashed, trashed_by=cast.alice)
     return [second, first]
@@ -199,7 +199,7 @@ def test_export_memory_does_not_grow_with_rows(cast, document, rf, monkeypatch):
     import tracemalloc
 
     from annotate.models import Annotation
-    from annotate.services import NewAnnotation, create_annotations
+    from annotate.services.annotations import NewAnnotation, create_annotations
 
     # Small chunks, so that a thousand rows span many of them.
     monkeypatch.setattr(exports, "CHUNK_SIZE", 50)

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from annotate.models import Annotation
-from annotate.services import trash_annotation
+from annotate.services.trash import trash_annotation
 from tests.factories import make_actor, make_annotation, make_claim
 
 pytestmark = pytest.mark.django_db

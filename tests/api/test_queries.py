@@ -58,7 +58,7 @@ def test_a_list_costs_the_same_queries_with_ten_or_forty_rows(
 def test_a_documents_thousand_annotations_come_in_few_queries(
     api, cast, document, django_assert_max_num_queries
 ):
-    from annotate.services import NewAnnotation, create_annotations
+    from annotate.services.annotations import NewAnnotation, create_annotations
 
     create_annotations(
         items=[NewAnnotation(document=document, start=i % 50, end=i % 50 + 3) for i in range(1000)],

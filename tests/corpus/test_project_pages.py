@@ -58,7 +58,7 @@ def test_the_list_counts_live_annotations_and_complete_statements(client, cast):
     actor, claim = make_actor(cast.project), make_claim(cast.project)
     make_annotation(document, start=0, end=5, actor=actor, claim=claim, stance="support")
     make_annotation(document, start=5, end=9, actor=actor)
-    from annotate.services import trash_annotation
+    from annotate.services.trash import trash_annotation
 
     trashed = make_annotation(document, start=9, end=12, actor=actor, claim=claim, stance="oppose")
     trash_annotation(annotation=trashed, trashed_by=None)

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from annotate import demo
 from annotate.models import Actor, Annotation, Claim
-from annotate.services import create_annotation
+from annotate.services.annotations import create_annotation
 from corpus.models import Document, Membership, Project, Role, content_hash
 from corpus.services import create_document, normalize_text
 

@@ -1,0 +1,100 @@
+"""Each of corpus's fast paths (listed in ``corpus.fastpaths``) writes, or reads, the rows
+that the ORM would. The change is made both ways from the same database and the rows
+compared field by field, leaving out only new ids and the moments of writing."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+from rest_framework.authtoken.models import Token
+
+from corpus.api.authentication import TokenAuthentication
+from corpus.importing.pipeline import _insert
+from corpus.models import Document, DocumentSearch
+from corpus.search import index_documents, search_vector
+from corpus.services import prepare_document, update_document_metadata
+from tests.equivalence import each_way, postgresql_only, without
+
+
+def _drafts(cast) -> list[Document]:
+    return [
+        prepare_document(project=cast.project, text="Abe met Putin.", title="Summit"),
+        prepare_document(
+            project=cast.project,
+            text="Naryshkin said sanctions are an obstacle. " * 200,  # long: compressed
+            title="Sanctions",
+            created_by=cast.bob,
+            original="Naryshkin…\r\n".encode("cp1251", errors="replace") + b"\x00\xff",
+            original_filename="sanctions.txt",
+            original_encoding="cp1251",
+            source_name="TASS",
+            source_url="https://tass.example/1",
+            author="Staff",
+            published_at=datetime.datetime(2016, 12, 15, 9, 30, tzinfo=datetime.UTC),
+            language="en",
+            notes="a note",
+            metadata={"section": "politics", "pages": [1, 2], "tab\t": "\\"},
+        ),
+    ]
+
+
+def _document_rows(documents) -> list[dict]:
+    ids = [d.pk for d in documents]
+    rows: list[dict[str, Any]] = [
+        dict(row) for row in Document.objects.filter(pk__in=ids).order_by("pk").values()
+    ]
+    for row in rows:
+        row["original"] = bytes(row["original"])  # a memoryview on PostgreSQL
+    # What the import hands back is what was stored.
+    assert [(d.pk, d.created_at, d.updated_at) for d in documents] == [
+        (row["id"], row["created_at"], row["updated_at"]) for row in rows
+    ]
+    return rows
+
+
+def test_imported_documents_are_what_save_writes(cast):
+    # PostgreSQL COPYs with reserved ids; SQLite goes through bulk_create.
+    def import_them() -> list[Document]:
+        documents = _drafts(cast)
+        _insert(documents)
+        return documents
+
+    def save_them() -> list[Document]:
+        documents = _drafts(cast)
+        for document in documents:
+            document.save()
+        return documents
+
+    fast, orm = each_way(import_them, save_them, rows=_document_rows)
+    moments = ("id", "created_at", "updated_at")
+    assert without(fast, *moments) == without(orm, *moments)
+    assert fast[1]["original"].endswith(b"\x00\xff")
+
+
+def _vectors_agree() -> None:
+    stored = dict(DocumentSearch.objects.values_list("document_id", "vector"))
+    computed = dict(Document.objects.annotate(vector=search_vector()).values_list("id", "vector"))
+    assert stored == computed
+
+
+@postgresql_only
+def test_stored_search_vectors_are_what_the_orm_computes(cast):
+    documents = _drafts(cast)
+    _insert(documents)
+    assert index_documents([d.pk for d in documents]) == 2
+    _vectors_agree()
+    # The database's trigger rewrites a vector when the title or the text changes.
+    update_document_metadata(document=documents[0], title="Summit in Tokyo")
+    Document.objects.filter(pk=documents[1].pk).update(text=Concat(F("text"), Value(" Kuril")))
+    _vectors_agree()
+
+
+def test_a_token_loads_the_user_the_orm_loads(cast):
+    token = Token.objects.create(user=cast.bob)
+    user, _ = TokenAuthentication().authenticate_credentials(token.key)
+    expected = Token.objects.select_related("user").get(key=token.key).user
+    fields = [f.attname for f in type(expected)._meta.concrete_fields]
+    assert [getattr(user, name) for name in fields] == [getattr(expected, name) for name in fields]
