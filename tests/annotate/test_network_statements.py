@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from annotate.services import trash_annotation
+from annotate.services.trash import trash_annotation
 
 from ..factories import make_actor, make_annotation, make_claim, make_document
 
