@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from corpus.models import Document
 
 from .models import Annotation, Stance
+from .representation import READER
 
 #: Nesting deeper than this is drawn like this depth.
 MAX_DRAWN_DEPTH = 3
@@ -44,20 +45,7 @@ class ReaderRow:
     updated_at: datetime
 
 
-ROW_FIELDS = (
-    "pk",
-    "start",
-    "end",
-    "quote",
-    "stance",
-    "actor_id",
-    "actor__name",
-    "claim_id",
-    "claim__label",
-    "created_by_id",
-    "created_by__username",
-    "updated_at",
-)
+ROW_FIELDS = READER.sources
 
 
 def reader_rows(document: Document) -> list[ReaderRow]:
