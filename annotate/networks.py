@@ -40,16 +40,16 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from functools import cached_property
 from typing import Any
 
 from django.db.models import Count
-from django.utils import timezone
 
 from corpus.models import Project
 
-from .models import Actor, Annotation, Claim
+from .models import Actor, AnnotationQuerySet, Claim
+from .selectors import StatementFilter, statements
 
 KINDS = ("affiliation", "congruence", "conflict", "cooccurrence")
 ONE_MODE_KINDS = ("congruence", "conflict", "cooccurrence")
@@ -170,6 +170,16 @@ class NetworkOptions:
             if values:
                 query[name] = list(values)
         return query
+
+    def filters(self) -> StatementFilter:
+        """The statements these options keep, as the stance matrix filters them."""
+        return StatementFilter(
+            start=self.start,
+            end=self.end,
+            exclude_actors=self.exclude_actors,
+            exclude_claims=self.exclude_claims,
+            exclude_sources=self.exclude_sources,
+        )
 
     @property
     def ignores_stance(self) -> bool:
@@ -301,31 +311,9 @@ def plain_number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(value, 10)
 
 
-def _as_datetime(day: date, end_of_day: bool) -> datetime:
-    moment = datetime.combine(day, time.max if end_of_day else time.min)
-    return timezone.make_aware(moment, timezone.get_default_timezone())
-
-
-def statements_for(project: Project, options: NetworkOptions):
+def statements_for(project: Project, options: NetworkOptions) -> AnnotationQuerySet:
     """The project's live, complete statements that pass the options' filters."""
-    queryset = Annotation.objects.alive().statements().filter(document__project=project)
-    if options.start:
-        queryset = queryset.filter(
-            document__published_at__gte=_as_datetime(options.start, end_of_day=False)
-        )
-    if options.end:
-        queryset = queryset.filter(
-            document__published_at__lte=_as_datetime(options.end, end_of_day=True)
-        )
-    if options.start or options.end:
-        queryset = queryset.filter(document__published_at__isnull=False)
-    if options.exclude_actors:
-        queryset = queryset.exclude(actor_id__in=options.exclude_actors)
-    if options.exclude_claims:
-        queryset = queryset.exclude(claim_id__in=options.exclude_claims)
-    if options.exclude_sources:
-        queryset = queryset.exclude(document__source_name__in=options.exclude_sources)
-    return queryset
+    return statements(project, options.filters())
 
 
 def _counts(

@@ -5,23 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
-from annotate import networks
+from annotate import networks, selectors
 from annotate.models import Actor, Annotation, Claim
+from annotate.selectors import StatementFilter
 from annotate.statements import csv_lines, statement_rows
 from corpus.access import project_access
 from corpus.http import HtmxHttpRequest
@@ -87,24 +86,17 @@ class StatementFilterForm(forms.Form):
             self.add_error("end", "The end date is before the start date.")
         return data
 
-    def statements(self, project: Project) -> QuerySet[Annotation]:
-        """The project's live, complete statements that pass the filters."""
+    def filters(self) -> StatementFilter:
+        """The validated filters, for ``selectors.statements``."""
         data = self.cleaned_data
-        queryset = Annotation.objects.alive().statements().filter(document__project=project)
-        if data.get("source"):
-            queryset = queryset.filter(document__source_name=data["source"])
-        zone = timezone.get_default_timezone()
-        if data.get("start"):
-            start = timezone.make_aware(datetime.combine(data["start"], time.min), zone)
-            queryset = queryset.filter(document__published_at__gte=start)
-        if data.get("end"):
-            end = timezone.make_aware(datetime.combine(data["end"], time.max), zone)
-            queryset = queryset.filter(document__published_at__lte=end)
-        if data.get("annotator"):
-            queryset = queryset.filter(created_by=data["annotator"])
-        if category := data.get("category"):
-            queryset = queryset.filter(Q(claim__parent=category) | Q(claim=category))
-        return queryset
+        annotator, category = data.get("annotator"), data.get("category")
+        return StatementFilter(
+            source=data.get("source") or "",
+            start=data.get("start"),
+            end=data.get("end"),
+            annotator=annotator.pk if annotator else None,
+            category=category.pk if category else None,
+        )
 
 
 @dataclass
@@ -209,7 +201,7 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
     }
     if not form.is_valid():
         return render(request, "annotate/matrix.html", context, status=400)
-    statements = form.statements(project_obj)
+    statements = selectors.statements(project_obj, form.filters())
     filters = request.GET.copy()
     for key in ("actor", "claim"):
         filters.pop(key, None)
@@ -257,7 +249,7 @@ def statements_export(request: HttpRequest, project: str) -> HttpResponseBase:
         return HttpResponse("\n".join(lines), status=400, content_type="text/plain")
     excel = file_format == "excel"
     response = StreamingHttpResponse(
-        csv_lines(statement_rows(form.statements(project_obj)), excel=excel),
+        csv_lines(statement_rows(selectors.statements(project_obj, form.filters())), excel=excel),
         content_type="text/csv; charset=utf-8",
     )
     name = f"{project_obj.slug}-statements{'-excel' if excel else ''}.csv"
