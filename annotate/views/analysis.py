@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -19,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
 from annotate import networks, selectors
-from annotate.models import Actor, Annotation, Claim
+from annotate.models import Actor, Claim
 from annotate.selectors import StatementFilter
 from annotate.statements import csv_lines, statement_rows
 from corpus.access import project_access
@@ -99,94 +95,6 @@ class StatementFilterForm(forms.Form):
         )
 
 
-@dataclass
-class Cell:
-    support: int = 0
-    oppose: int = 0
-    neutral: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.support + self.oppose + self.neutral
-
-    @property
-    def tone(self) -> str:
-        """A colour class from opposition (-2) to support (+2)."""
-        if not self.total:
-            return ""
-        score = (self.support - self.oppose) / self.total
-        if score <= -0.6:
-            return "tone-oppose-2"
-        if score < -0.2:
-            return "tone-oppose-1"
-        if score <= 0.2:
-            return "tone-mixed"
-        return "tone-support-1" if score < 0.6 else "tone-support-2"
-
-
-@dataclass
-class Line:
-    """A row (actor) or column (claim) of the matrix with its totals."""
-
-    entry: Actor | Claim
-    totals: Cell = field(default_factory=Cell)
-
-    @property
-    def name(self) -> str:
-        return str(self.entry)
-
-
-def stance_matrix(statements: QuerySet[Annotation], project: Project, sort: str):
-    """Rows (actors), columns (claims) and cells of the matrix: two queries for the
-    codebook and one aggregate over the statements, however many there are."""
-    counts = (
-        statements.order_by().values_list("actor_id", "claim_id", "stance").annotate(n=Count("id"))
-    )
-    cells: dict[tuple[int, int], Cell] = defaultdict(Cell)
-    for actor_id, claim_id, stance, n in counts:
-        setattr(cells[actor_id, claim_id], stance, n)
-    actor_ids = {a for a, _ in cells}
-    claim_ids = {c for _, c in cells}
-    rows = {a.pk: Line(a) for a in Actor.objects.filter(project=project, pk__in=actor_ids)}
-    columns = {c.pk: Line(c) for c in Claim.objects.filter(project=project, pk__in=claim_ids)}
-    for (a, c), cell in cells.items():
-        for sums in (rows[a].totals, columns[c].totals):
-            sums.support += cell.support
-            sums.oppose += cell.oppose
-            sums.neutral += cell.neutral
-
-    def order(line: Line) -> tuple:
-        return (
-            (-line.totals.total, line.name.casefold())
-            if sort == "activity"
-            else (line.name.casefold(), 0)
-        )
-
-    def most_active(lines: Iterable[Line], limit: int) -> list[Line]:
-        ranked = sorted(lines, key=lambda line: (-line.totals.total, line.name.casefold()))
-        return sorted(ranked[:limit], key=order)
-
-    ordered_rows = most_active(rows.values(), MAX_ROWS)
-    ordered_columns = most_active(columns.values(), MAX_COLUMNS)
-    hidden = (len(rows) - len(ordered_rows), len(columns) - len(ordered_columns))
-    grand = Cell()
-    for line in rows.values():
-        grand.support += line.totals.support
-        grand.oppose += line.totals.oppose
-        grand.neutral += line.totals.neutral
-    table = [
-        (
-            row,
-            [
-                (column, cells.get((row.entry.pk, column.entry.pk), Cell()))
-                for column in ordered_columns
-            ],
-        )
-        for row in ordered_rows
-    ]
-    return table, ordered_columns, grand, hidden
-
-
 @login_required
 @vary_on_headers("HX-Request")
 def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
@@ -217,18 +125,18 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
         context["selected"] = {
             "actor": actor,
             "claim": claim,
-            "statements": statements.filter(actor=actor, claim=claim)
-            .select_related("document", "created_by")
-            .order_by("document__published_at", "document_id", "start", "id"),
+            "statements": selectors.cell_statements(statements, actor, claim),
         }
         if request.htmx:
             return render(request, "annotate/matrix.html#cell-statements", context)
-    table, columns, grand, hidden = stance_matrix(
-        statements, project_obj, form.cleaned_data.get("sort") or "activity"
+    result = selectors.stance_matrix(
+        statements,
+        project_obj,
+        sort=form.cleaned_data.get("sort") or "activity",
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
     )
-    context.update(
-        table=table, columns=columns, grand=grand, hidden_rows=hidden[0], hidden_columns=hidden[1]
-    )
+    context.update(vars(result))
     return render(request, "annotate/matrix.html", context)
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from annotate import services
+from annotate import selectors, services
 from annotate.forms import add_service_errors
 from annotate.highlights import (
     ReaderRow,
@@ -97,7 +97,7 @@ class AnnotationForm(forms.Form):
         name = " ".join(self.cleaned_data.get(field, "").split())
         if not name:
             return None
-        found = find_codebook_entry(model, self.project, name)
+        found = selectors.find_codebook_entry(model, self.project, name)
         if found is not None:
             return found
         if create:
@@ -126,22 +126,6 @@ class AnnotationForm(forms.Form):
         elif cleaned.get("version") is None and "version" not in self.errors:
             self.add_error("version", "The form lacks the annotation's version; reopen it.")
         return cleaned
-
-
-def find_codebook_entry(
-    model: type[Actor] | type[Claim], project: Project, name: str
-) -> Actor | Claim | None:
-    """The project's actor (by name or alias) or claim (by label) called ``name``, any case."""
-    if model is Actor:
-        actor = Actor.objects.filter(project=project, name__iexact=name).first()
-        if actor is not None:
-            return actor
-        lowered = name.casefold()
-        for candidate in Actor.objects.filter(project=project).only("id", "name", "aliases"):
-            if any(alias.casefold() == lowered for alias in candidate.aliases or []):
-                return Actor.objects.get(pk=candidate.pk)
-        return None
-    return Claim.objects.filter(project=project, label__iexact=name).first()
 
 
 # Views -----------------------------------------------------------------------------------
@@ -459,39 +443,18 @@ def annotation_restore(
     )
 
 
-SUGGESTIONS = 12
-
-
 def _suggest(request: HtmxHttpRequest, project: str, kind: str) -> HttpResponse:
     access = project_access(request, project)
-    project_obj = access.project
     query = " ".join(request.GET.get(kind, "").split())
-    lowered = query.casefold()
-    options: list[tuple[str, str]] = []
-    exact = False
-    if kind == "actor":
-        for actor in Actor.objects.filter(project=project_obj).only("name", "aliases"):
-            names = [actor.name, *(actor.aliases or [])]
-            hits = [n for n in names if lowered in n.casefold()]
-            if hits:
-                exact = exact or any(n.casefold() == lowered for n in names)
-                alias = next((n for n in hits if n != actor.name), None)
-                shown = alias if alias and lowered not in actor.name.casefold() else None
-                options.append((actor.name, f"{actor.name} (also “{shown}”)" if shown else ""))
-    else:
-        for claim in Claim.objects.filter(project=project_obj).only("label"):
-            if lowered in claim.label.casefold():
-                exact = exact or claim.label.casefold() == lowered
-                options.append((claim.label, ""))
-    options.sort(key=lambda option: (not option[0].casefold().startswith(lowered), option[0]))
+    found = selectors.suggestions(access.project, kind, query)
     return render(
         request,
         TEMPLATE + "#suggestions",
         {
             "kind": kind,
             "query": query,
-            "options": options[:SUGGESTIONS],
-            "offer_new": bool(query) and not exact and access.can_annotate,
+            "options": found.options,
+            "offer_new": bool(query) and not found.exact and access.can_annotate,
         },
     )
 
