@@ -1,18 +1,19 @@
 """The reader: a document's text with its annotations, and the form that tags passages.
 
+The form is ``annotate.forms.AnnotationForm``; the side list's filters are
+``annotate.highlights.ReaderFilters``.
+
 The text and the side list are rendered by :mod:`annotate.highlights`; the page's script
 (``static/js/reader.js``) turns selections into code-point offsets.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,111 +22,20 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from annotate import selectors, services
-from annotate.forms import add_service_errors
+from annotate.forms import AnnotationForm, add_service_errors
 from annotate.highlights import (
-    ReaderRow,
+    ReaderFilters,
     filter_options,
     reader_rows,
     render_entries,
     render_segments,
 )
-from annotate.models import Actor, Annotation, Claim, Stance
+from annotate.models import Annotation, Stance
 from corpus.access import caller_role, project_access, require_annotator
 from corpus.http import HtmxHttpRequest
-from corpus.models import Document, Project, Role
+from corpus.models import Document, Role
 
 TEMPLATE = "annotate/reader.html"
-
-
-# Filters ---------------------------------------------------------------------------------
-
-
-@dataclass
-class ReaderFilters:
-    actor: str = ""
-    claim: str = ""
-    stance: str = ""
-    by: str = ""
-
-    @classmethod
-    def from_query(cls, data: QueryDict) -> ReaderFilters:
-        return cls(
-            actor=data.get("actor_filter", ""),
-            claim=data.get("claim_filter", ""),
-            stance=data.get("stance_filter", ""),
-            by=data.get("by_filter", ""),
-        )
-
-    @property
-    def active(self) -> bool:
-        return bool(self.actor or self.claim or self.stance or self.by)
-
-    def keeps(self, annotation: ReaderRow) -> bool:
-        return (
-            (not self.actor or str(annotation.actor_id or "none") == self.actor)
-            and (not self.claim or str(annotation.claim_id or "none") == self.claim)
-            and (not self.stance or (annotation.stance or "none") == self.stance)
-            and (not self.by or str(annotation.created_by_id or "none") == self.by)
-        )
-
-
-# The form --------------------------------------------------------------------------------
-
-
-class AnnotationForm(forms.Form):
-    start = forms.IntegerField(min_value=0, required=False)
-    end = forms.IntegerField(min_value=0, required=False)
-    quote = forms.CharField(required=False, strip=False)
-    version = forms.IntegerField(required=False)
-    actor = forms.CharField(label="Actor", required=False, max_length=200)
-    new_actor = forms.BooleanField(required=False)
-    claim = forms.CharField(label="Claim", required=False, max_length=300)
-    new_claim = forms.BooleanField(required=False)
-    stance = forms.ChoiceField(
-        label="Stance", required=False, choices=[("", "none"), *Stance.choices]
-    )
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea, strip=False)
-
-    def __init__(self, *args: Any, project: Project, editing: bool = False, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.project = project
-        self.editing = editing
-        self.new_actor_name = ""
-        self.new_claim_name = ""
-
-    def _entry(self, field: str, model: type[Actor] | type[Claim], create: bool) -> Any:
-        name = " ".join(self.cleaned_data.get(field, "").split())
-        if not name:
-            return None
-        found = selectors.find_codebook_entry(model, self.project, name)
-        if found is not None:
-            return found
-        if create:
-            if field == "actor":
-                self.new_actor_name = name
-            else:
-                self.new_claim_name = name
-            return None
-        raise ValidationError(
-            f"“{name}” is not in the codebook. Pick one of the suggestions, "
-            "or tick the box below to add it."
-        )
-
-    def clean_actor(self) -> Actor | None:
-        return self._entry("actor", Actor, bool(self.data.get("new_actor")))
-
-    def clean_claim(self) -> Claim | None:
-        return self._entry("claim", Claim, bool(self.data.get("new_claim")))
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not self.editing:
-            for name in ("start", "end"):
-                if cleaned.get(name) is None and name not in self.errors:
-                    self.add_error(name, "Select a passage of the text first.")
-        elif cleaned.get("version") is None and "version" not in self.errors:
-            self.add_error("version", "The form lacks the annotation's version; reopen it.")
-        return cleaned
 
 
 # Views -----------------------------------------------------------------------------------
