@@ -203,6 +203,23 @@ def _not_htmx(document: Document, annotation: Annotation | None = None) -> HttpR
     return HttpResponseRedirect(url + (f"#annotation-{annotation.pk}" if annotation else ""))
 
 
+def _saved_response(
+    request: HtmxHttpRequest,
+    document: Document,
+    role: Role,
+    annotation: Annotation,
+    *,
+    created: bool,
+) -> HttpResponse:
+    """After a save: the reader's body, and the event that scrolls to the annotation."""
+    if not request.htmx:
+        return _not_htmx(document, annotation)
+    response = _body_response(request, document, role)
+    return trigger_client_event(
+        response, "annotationSaved", {"id": annotation.pk, "created": created}, after="settle"
+    )
+
+
 @login_required
 @require_POST
 def annotation_create(request: HtmxHttpRequest, project: str, document: int) -> HttpResponse:
@@ -230,12 +247,7 @@ def annotation_create(request: HtmxHttpRequest, project: str, document: int) -> 
     except ValidationError as error:
         add_service_errors(form, error)
         return _form_response(request, document_obj, form)
-    if not request.htmx:
-        return _not_htmx(document_obj, annotation)
-    response = _body_response(request, document_obj, role)
-    return trigger_client_event(
-        response, "annotationSaved", {"id": annotation.pk, "created": True}, after="settle"
-    )
+    return _saved_response(request, document_obj, role, annotation, created=True)
 
 
 @login_required
@@ -280,12 +292,7 @@ def annotation_edit(
     except ValidationError as error:
         add_service_errors(form, error)
         return _form_response(request, document_obj, form, annotation_obj)
-    if not request.htmx:
-        return _not_htmx(document_obj, saved)
-    response = _body_response(request, document_obj, role)
-    return trigger_client_event(
-        response, "annotationSaved", {"id": saved.pk, "created": False}, after="settle"
-    )
+    return _saved_response(request, document_obj, role, saved, created=False)
 
 
 @login_required
