@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from corpus.models import Document, Project
 
 from .models import Annotation
+from .representation import EXPORT, timestamp
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -41,61 +42,19 @@ CONTEXT_CHARS = 32
 DEFAULT_PAGE_SIZE = 1000
 MAX_PAGE_SIZE = 100_000
 
-COLUMNS = (
-    "id",
-    "document",
-    "document_title",
-    "start",
-    "end",
-    "quote",
-    "actor",
-    "actor_name",
-    "claim",
-    "claim_label",
-    "stance",
-    "note",
-    "created_by",
-    "created_at",
-    "updated_at",
-    "version",
-)
-_SOURCES = (
-    "id",
-    "document_id",
-    "document__title",
-    "start",
-    "end",
-    "quote",
-    "actor_id",
-    "actor__name",
-    "claim_id",
-    "claim__label",
-    "stance",
-    "note",
-    "created_by__username",
-    "created_at",
-    "updated_at",
-    "version",
-)
-
-
-def _iso(value: Any) -> str:
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+#: The export's columns: the API's fields with the document, actor and claim named.
+COLUMNS = EXPORT.names
 
 
 def rows(
     annotations: QuerySet[Annotation], offset: int = 0, limit: int | None = None
 ) -> Iterator[dict[str, Any]]:
     """Each annotation as a flat dict of COLUMNS, in reading order (document, start)."""
-    values = annotations.order_by("document_id", "start", "-end", "id").values_list(*_SOURCES)
+    values = annotations.order_by("document_id", "start", "-end", "id").values_list(*EXPORT.sources)
     if offset or limit is not None:
         values = values[offset : None if limit is None else offset + limit]
     for value in values.iterator(chunk_size=CHUNK_SIZE):
-        row = dict(zip(COLUMNS, value, strict=True))
-        row["created_at"] = _iso(row["created_at"])
-        row["updated_at"] = _iso(row["updated_at"])
-        yield row
+        yield EXPORT.from_values(value)
 
 
 def _batched(lines: Iterable[str]) -> Iterator[str]:
@@ -271,7 +230,7 @@ def jsonld_lines(
         "type": "AnnotationCollection",
         "label": label,
         "total": total,
-        "generated": _iso(timezone.now()),
+        "generated": timestamp(timezone.now()),
     }
     if not total:
         yield json.dumps(collection, ensure_ascii=False) + "\n"

@@ -1,4 +1,5 @@
-"""Forms of the codebook pages. They only bind and clean input; the services decide."""
+"""Forms of the reader and the codebook pages. They only bind and clean input; the
+services decide."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django.core.exceptions import ValidationError
 
 from corpus.models import Project
 
-from .models import Actor, ActorKind, Claim
+from . import selectors
+from .models import Actor, ActorKind, Claim, Stance
 
 COLOUR_HELP = "Optional, as #rrggbb (for example #1a56a7)."
 
@@ -128,3 +130,62 @@ class MergeForm(forms.Form):
         self.fields["target"].queryset = (  # type: ignore[attr-defined]
             model.objects.filter(project=source.project_id).exclude(pk=source.pk)  # type: ignore[attr-defined]
         )
+
+
+class AnnotationForm(forms.Form):
+    """The reader's form: a passage (offsets and quote) and its tags, named as typed; a
+    name the codebook lacks is added only when its box is ticked."""
+
+    start = forms.IntegerField(min_value=0, required=False)
+    end = forms.IntegerField(min_value=0, required=False)
+    quote = forms.CharField(required=False, strip=False)
+    version = forms.IntegerField(required=False)
+    actor = forms.CharField(label="Actor", required=False, max_length=200)
+    new_actor = forms.BooleanField(required=False)
+    claim = forms.CharField(label="Claim", required=False, max_length=300)
+    new_claim = forms.BooleanField(required=False)
+    stance = forms.ChoiceField(
+        label="Stance", required=False, choices=[("", "none"), *Stance.choices]
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea, strip=False)
+
+    def __init__(self, *args: Any, project: Project, editing: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.editing = editing
+        self.new_actor_name = ""
+        self.new_claim_name = ""
+
+    def _entry(self, field: str, model: type[Actor] | type[Claim], create: bool) -> Any:
+        name = " ".join(self.cleaned_data.get(field, "").split())
+        if not name:
+            return None
+        found = selectors.find_codebook_entry(model, self.project, name)
+        if found is not None:
+            return found
+        if create:
+            if field == "actor":
+                self.new_actor_name = name
+            else:
+                self.new_claim_name = name
+            return None
+        raise ValidationError(
+            f"“{name}” is not in the codebook. Pick one of the suggestions, "
+            "or tick the box below to add it."
+        )
+
+    def clean_actor(self) -> Actor | None:
+        return self._entry("actor", Actor, bool(self.data.get("new_actor")))
+
+    def clean_claim(self) -> Claim | None:
+        return self._entry("claim", Claim, bool(self.data.get("new_claim")))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.editing:
+            for name in ("start", "end"):
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, "Select a passage of the text first.")
+        elif cleaned.get("version") is None and "version" not in self.errors:
+            self.add_error("version", "The form lacks the annotation's version; reopen it.")
+        return cleaned

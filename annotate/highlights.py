@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from corpus.models import Document
 
 from .models import Annotation, Stance
+from .representation import READER
 
 #: Nesting deeper than this is drawn like this depth.
 MAX_DRAWN_DEPTH = 3
@@ -44,20 +46,7 @@ class ReaderRow:
     updated_at: datetime
 
 
-ROW_FIELDS = (
-    "pk",
-    "start",
-    "end",
-    "quote",
-    "stance",
-    "actor_id",
-    "actor__name",
-    "claim_id",
-    "claim__label",
-    "created_by_id",
-    "created_by__username",
-    "updated_at",
-)
+ROW_FIELDS = READER.sources
 
 
 def reader_rows(document: Document) -> list[ReaderRow]:
@@ -82,6 +71,37 @@ def filter_options(rows: list[ReaderRow], key: str, name: str) -> list[tuple[str
     if untagged:
         options.append(("none", "(none)"))
     return options
+
+
+@dataclass
+class ReaderFilters:
+    """The side list's filters (actor, claim, stance, annotator), from the query string."""
+
+    actor: str = ""
+    claim: str = ""
+    stance: str = ""
+    by: str = ""
+
+    @classmethod
+    def from_query(cls, data: QueryDict) -> ReaderFilters:
+        return cls(
+            actor=data.get("actor_filter", ""),
+            claim=data.get("claim_filter", ""),
+            stance=data.get("stance_filter", ""),
+            by=data.get("by_filter", ""),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.actor or self.claim or self.stance or self.by)
+
+    def keeps(self, annotation: ReaderRow) -> bool:
+        return (
+            (not self.actor or str(annotation.actor_id or "none") == self.actor)
+            and (not self.claim or str(annotation.claim_id or "none") == self.claim)
+            and (not self.stance or (annotation.stance or "none") == self.stance)
+            and (not self.by or str(annotation.created_by_id or "none") == self.by)
+        )
 
 
 STANCE_LABELS = dict(Stance.choices)

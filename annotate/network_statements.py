@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import QuerySet
 
@@ -97,7 +98,11 @@ def tie_statements(
         return Behind(f"{first} on “{second}”", *_listed(statements))
     pair = statements.filter(actor_id__in=[first.pk, second.pk]).order_by(*ORDER)
     stances: dict[tuple[int, int], set[str]] = defaultdict(set)
-    rows = list(pair.values_list("pk", "actor_id", "claim_id", "stance"))
+    # Statements are complete, so every stance is set.
+    rows = cast(
+        list[tuple[int, int, int, str]],
+        list(pair.values_list("pk", "actor_id", "claim_id", "stance")),
+    )
     for _, actor, claim, stance in rows:
         stances[actor, claim].add(stance)
     other = {first.pk: second.pk, second.pk: first.pk}

@@ -8,61 +8,22 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from .models import Annotation
+from .representation import STATEMENT_TABLE
 
-COLUMNS = [
-    "statement_id",
-    "actor",
-    "actor_kind",
-    "affiliation",
-    "claim",
-    "claim_category",
-    "stance",
-    "quote",
-    "document_id",
-    "document_title",
-    "source",
-    "date",
-    "annotator",
-    "start",
-    "end",
-]
+COLUMNS = STATEMENT_TABLE.names
 
 # Spreadsheets run cells that begin with these characters as formulas.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-FIELDS = [
-    "pk",
-    "actor__name",
-    "actor__kind",
-    "actor__affiliation__name",
-    "claim__label",
-    "claim__parent__label",
-    "stance",
-    "quote",
-    "document_id",
-    "document__title",
-    "document__source_name",
-    "document__published_at",
-    "created_by__username",
-    "start",
-    "end",
-]
-_DATE = FIELDS.index("document__published_at")
 
 
 def statement_rows(statements: QuerySet[Annotation]) -> Iterator[list[Any]]:
     """Rows of the statement table, read from the database in chunks as plain values
     (no model instances), so a hundred thousand rows stream quickly."""
     queryset = statements.order_by("document__published_at", "document_id", "start", "id")
-    for values in queryset.values_list(*FIELDS).iterator(chunk_size=2000):
-        row = ["" if value is None else value for value in values]
-        published = values[_DATE]
-        row[_DATE] = timezone.localtime(published).date().isoformat() if published else ""
-        yield row
+    for values in queryset.values_list(*STATEMENT_TABLE.sources).iterator(chunk_size=2000):
+        yield STATEMENT_TABLE.cells(values)
 
 
 class _Echo:

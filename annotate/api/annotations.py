@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from corpus.access import acting_user, caller_role, require_annotator
 from corpus.api.errors import ERRORS, ErrorSerializer, PreconditionFailed
 from corpus.api.fields import IdFilter, IdLookupMixin
+from corpus.api.filters import PublishedFilter
 from corpus.api.links import reverse_api
 
 from ..models import Annotation, Stance, complete
@@ -39,6 +40,8 @@ class AnnotationFilter(django_filters.FilterSet):
     created_by = django_filters.CharFilter(
         field_name="created_by__username", help_text="The annotator's username."
     )
+    published_after = PublishedFilter(bound="after", path="document__")
+    published_before = PublishedFilter(bound="before", path="document__")
     updated_after = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",

@@ -3,11 +3,10 @@ and owners through ``annotate.services``."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
@@ -18,6 +17,7 @@ from corpus.api.errors import ERRORS, ErrorSerializer
 from corpus.api.fields import IdField, IdFilter, IdLookupMixin, caller_projects
 from corpus.api.links import reverse_api
 
+from .. import selectors
 from ..models import Actor, ActorKind, Claim
 from ..services.codebook import create_actor, create_claim, update_actor, update_claim
 
@@ -72,7 +72,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 class ActorFilter(django_filters.FilterSet):
     project = IdFilter(field_name="project_id", help_text="A project's id.")
     search = django_filters.CharFilter(
-        method="name_or_alias", help_text="Part of the name or of an alias, any case."
+        method="name_or_alias", help_text="Part of the name or of an alias, any case or accents."
     )
     kind = django_filters.ChoiceFilter(choices=ActorKind.choices)
 
@@ -81,17 +81,14 @@ class ActorFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def name_or_alias(self, queryset: QuerySet[Actor], name: str, value: str) -> QuerySet:
-        # SQLite keeps JSON with non-ASCII letters escaped (\u041d…); look for that too.
-        escaped = json.dumps(value)[1:-1]
-        return queryset.filter(
-            Q(name__icontains=value) | Q(aliases__icontains=value) | Q(aliases__icontains=escaped)
-        )
+        return selectors.search_actors(queryset, value)
 
 
 class ClaimFilter(django_filters.FilterSet):
     project = IdFilter(field_name="project_id", help_text="A project's id.")
     search = django_filters.CharFilter(
-        method="label_or_description", help_text="Part of the label or description, any case."
+        method="label_or_description",
+        help_text="Part of the label or description, any case or accents.",
     )
     parent = IdFilter(field_name="parent_id", help_text="The parent's id.")
 
@@ -100,7 +97,7 @@ class ClaimFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def label_or_description(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(label__icontains=value) | Q(description__icontains=value))
+        return selectors.search_claims(queryset, value)
 
 
 class CodebookViewSet(

@@ -1,6 +1,6 @@
-"""An annotation as the API reads and writes it: the serializer, its one-query lookup
-of what a new annotation names, and the hand-written JSON of lists, bulk answers and
-exports."""
+"""An annotation as the API reads and writes it: the serializer and its one-query lookup
+of what a new annotation names. What the API shows of an annotation is
+``annotate.representation.API``, for details, lists and bulk answers alike."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from corpus.api.fields import MAX_ID, IdField
 from corpus.models import Document
 
 from ..models import Actor, Annotation, Claim, Stance
+from ..representation import API
 
 STANCE_ERROR = "“{input}” is not a stance; use one of support, oppose, neutral (or null)."
 
@@ -23,13 +24,6 @@ def _missing(name: str) -> dict[str, str]:
         "does_not_exist": f"There is no {name} with id {{pk_value}} in your projects.",
         "incorrect_type": f"Give the {name}'s id as a whole number.",
     }
-
-
-def _timestamp(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class AnnotationSerializer(serializers.Serializer):
@@ -86,7 +80,7 @@ class AnnotationSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
     def to_representation(self, instance: Annotation) -> dict[str, Any]:
-        # Written out by hand: lists, bulk answers and exports render thousands of these.
+        # The one definition of the shape; lists write rows of values with the same fields.
         return annotation_json(instance)
 
 
@@ -142,55 +136,11 @@ def prefetch_references(user: Any, data: Mapping[str, Any]) -> dict[tuple[str, i
 
 
 def annotation_json(annotation: Annotation) -> dict[str, Any]:
-    created_by = annotation.created_by if annotation.created_by_id else None
-    return {
-        "id": annotation.pk,
-        "document": annotation.document_id,
-        "start": annotation.start,
-        "end": annotation.end,
-        "quote": annotation.quote,
-        "actor": annotation.actor_id,
-        "claim": annotation.claim_id,
-        "stance": annotation.stance,
-        "note": annotation.note,
-        "created_by": created_by.username if created_by is not None else None,
-        "created_at": _timestamp(annotation.created_at),
-        "updated_at": _timestamp(annotation.updated_at),
-        "version": annotation.version,
-    }
+    """An annotation as the API shows it (``representation.API``)."""
+    return API.from_instance(annotation)
 
 
-LIST_VALUES = (
-    "id",
-    "document_id",
-    "start",
-    "end",
-    "quote",
-    "actor_id",
-    "claim_id",
-    "stance",
-    "note",
-    "created_by__username",
-    "created_at",
-    "updated_at",
-    "version",
-)
-
-
-def row_json(row: dict[str, Any]) -> dict[str, Any]:
-    """An annotation as the API shows it, from a row of LIST_VALUES."""
-    return {
-        "id": row["id"],
-        "document": row["document_id"],
-        "start": row["start"],
-        "end": row["end"],
-        "quote": row["quote"],
-        "actor": row["actor_id"],
-        "claim": row["claim_id"],
-        "stance": row["stance"],
-        "note": row["note"],
-        "created_by": row["created_by__username"],
-        "created_at": _timestamp(row["created_at"]),
-        "updated_at": _timestamp(row["updated_at"]),
-        "version": row["version"],
-    }
+#: What a list reads with ``values()``: the API's fields, no model instances.
+LIST_VALUES = API.sources
+#: An annotation as the API shows it, from a row of LIST_VALUES.
+row_json = API.from_row

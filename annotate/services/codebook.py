@@ -18,6 +18,7 @@ from simple_history.utils import bulk_update_with_history
 from corpus.models import Project
 
 from ..models import Actor, ActorKind, Annotation, Claim
+from ..names import name_key, names_of
 from .history import note_change
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -91,12 +92,12 @@ def _check_alias_clashes(actor: Actor) -> None:
     owners: dict[str, str] = {}
     others = Actor.objects.filter(project=actor.project_id).exclude(pk=actor.pk)
     for name, aliases in others.values_list("name", "aliases"):
-        for known in [name, *(aliases or [])]:
-            owners.setdefault(known.casefold(), name)
+        for known in names_of(name, aliases):
+            owners.setdefault(name_key(known), name)
     errors: dict[str, list[str]] = {}
-    if (owner := owners.get(actor.name.casefold())) is not None:
+    if (owner := owners.get(name_key(actor.name))) is not None:
         errors["name"] = [f"“{actor.name}” is already an alias of “{owner}”."]
-    taken = [f"“{a}” ({owners[a.casefold()]})" for a in actor.aliases if a.casefold() in owners]
+    taken = [f"“{a}” ({owners[name_key(a)]})" for a in actor.aliases if name_key(a) in owners]
     if taken:
         errors["aliases"] = [f"Already another actor's name or alias: {', '.join(taken)}."]
     if errors:

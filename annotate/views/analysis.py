@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, time
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
-from annotate import networks
-from annotate.models import Actor, Annotation, Claim
+from annotate import networks, selectors
+from annotate.models import Actor, Claim
+from annotate.selectors import StatementFilter
 from annotate.statements import csv_lines, statement_rows
 from corpus.access import project_access
 from corpus.http import HtmxHttpRequest
@@ -87,112 +82,17 @@ class StatementFilterForm(forms.Form):
             self.add_error("end", "The end date is before the start date.")
         return data
 
-    def statements(self, project: Project) -> QuerySet[Annotation]:
-        """The project's live, complete statements that pass the filters."""
+    def filters(self) -> StatementFilter:
+        """The validated filters, for ``selectors.statements``."""
         data = self.cleaned_data
-        queryset = Annotation.objects.alive().statements().filter(document__project=project)
-        if data.get("source"):
-            queryset = queryset.filter(document__source_name=data["source"])
-        zone = timezone.get_default_timezone()
-        if data.get("start"):
-            start = timezone.make_aware(datetime.combine(data["start"], time.min), zone)
-            queryset = queryset.filter(document__published_at__gte=start)
-        if data.get("end"):
-            end = timezone.make_aware(datetime.combine(data["end"], time.max), zone)
-            queryset = queryset.filter(document__published_at__lte=end)
-        if data.get("annotator"):
-            queryset = queryset.filter(created_by=data["annotator"])
-        if category := data.get("category"):
-            queryset = queryset.filter(Q(claim__parent=category) | Q(claim=category))
-        return queryset
-
-
-@dataclass
-class Cell:
-    support: int = 0
-    oppose: int = 0
-    neutral: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.support + self.oppose + self.neutral
-
-    @property
-    def tone(self) -> str:
-        """A colour class from opposition (-2) to support (+2)."""
-        if not self.total:
-            return ""
-        score = (self.support - self.oppose) / self.total
-        if score <= -0.6:
-            return "tone-oppose-2"
-        if score < -0.2:
-            return "tone-oppose-1"
-        if score <= 0.2:
-            return "tone-mixed"
-        return "tone-support-1" if score < 0.6 else "tone-support-2"
-
-
-@dataclass
-class Line:
-    """A row (actor) or column (claim) of the matrix with its totals."""
-
-    entry: Actor | Claim
-    totals: Cell = field(default_factory=Cell)
-
-    @property
-    def name(self) -> str:
-        return str(self.entry)
-
-
-def stance_matrix(statements: QuerySet[Annotation], project: Project, sort: str):
-    """Rows (actors), columns (claims) and cells of the matrix: two queries for the
-    codebook and one aggregate over the statements, however many there are."""
-    counts = (
-        statements.order_by().values_list("actor_id", "claim_id", "stance").annotate(n=Count("id"))
-    )
-    cells: dict[tuple[int, int], Cell] = defaultdict(Cell)
-    for actor_id, claim_id, stance, n in counts:
-        setattr(cells[actor_id, claim_id], stance, n)
-    actor_ids = {a for a, _ in cells}
-    claim_ids = {c for _, c in cells}
-    rows = {a.pk: Line(a) for a in Actor.objects.filter(project=project, pk__in=actor_ids)}
-    columns = {c.pk: Line(c) for c in Claim.objects.filter(project=project, pk__in=claim_ids)}
-    for (a, c), cell in cells.items():
-        for sums in (rows[a].totals, columns[c].totals):
-            sums.support += cell.support
-            sums.oppose += cell.oppose
-            sums.neutral += cell.neutral
-
-    def order(line: Line) -> tuple:
-        return (
-            (-line.totals.total, line.name.casefold())
-            if sort == "activity"
-            else (line.name.casefold(), 0)
+        annotator, category = data.get("annotator"), data.get("category")
+        return StatementFilter(
+            source=data.get("source") or "",
+            start=data.get("start"),
+            end=data.get("end"),
+            annotator=annotator.pk if annotator else None,
+            category=category.pk if category else None,
         )
-
-    def most_active(lines: Iterable[Line], limit: int) -> list[Line]:
-        ranked = sorted(lines, key=lambda line: (-line.totals.total, line.name.casefold()))
-        return sorted(ranked[:limit], key=order)
-
-    ordered_rows = most_active(rows.values(), MAX_ROWS)
-    ordered_columns = most_active(columns.values(), MAX_COLUMNS)
-    hidden = (len(rows) - len(ordered_rows), len(columns) - len(ordered_columns))
-    grand = Cell()
-    for line in rows.values():
-        grand.support += line.totals.support
-        grand.oppose += line.totals.oppose
-        grand.neutral += line.totals.neutral
-    table = [
-        (
-            row,
-            [
-                (column, cells.get((row.entry.pk, column.entry.pk), Cell()))
-                for column in ordered_columns
-            ],
-        )
-        for row in ordered_rows
-    ]
-    return table, ordered_columns, grand, hidden
 
 
 @login_required
@@ -209,7 +109,7 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
     }
     if not form.is_valid():
         return render(request, "annotate/matrix.html", context, status=400)
-    statements = form.statements(project_obj)
+    statements = selectors.statements(project_obj, form.filters())
     filters = request.GET.copy()
     for key in ("actor", "claim"):
         filters.pop(key, None)
@@ -225,18 +125,18 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
         context["selected"] = {
             "actor": actor,
             "claim": claim,
-            "statements": statements.filter(actor=actor, claim=claim)
-            .select_related("document", "created_by")
-            .order_by("document__published_at", "document_id", "start", "id"),
+            "statements": selectors.cell_statements(statements, actor, claim),
         }
         if request.htmx:
             return render(request, "annotate/matrix.html#cell-statements", context)
-    table, columns, grand, hidden = stance_matrix(
-        statements, project_obj, form.cleaned_data.get("sort") or "activity"
+    result = selectors.stance_matrix(
+        statements,
+        project_obj,
+        sort=form.cleaned_data.get("sort") or "activity",
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
     )
-    context.update(
-        table=table, columns=columns, grand=grand, hidden_rows=hidden[0], hidden_columns=hidden[1]
-    )
+    context.update(vars(result))
     return render(request, "annotate/matrix.html", context)
 
 
@@ -257,7 +157,7 @@ def statements_export(request: HttpRequest, project: str) -> HttpResponseBase:
         return HttpResponse("\n".join(lines), status=400, content_type="text/plain")
     excel = file_format == "excel"
     response = StreamingHttpResponse(
-        csv_lines(statement_rows(form.statements(project_obj)), excel=excel),
+        csv_lines(statement_rows(selectors.statements(project_obj, form.filters())), excel=excel),
         content_type="text/csv; charset=utf-8",
     )
     name = f"{project_obj.slug}-statements{'-excel' if excel else ''}.csv"

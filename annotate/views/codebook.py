@@ -3,7 +3,6 @@ merged, deleted and traced through their history."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -22,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from annotate import selectors
 from annotate.forms import (
     ActorForm,
     ActorSearchForm,
@@ -30,7 +29,7 @@ from annotate.forms import (
     MergeForm,
     add_service_errors,
 )
-from annotate.models import Actor, Claim, complete
+from annotate.models import Actor, Claim
 from annotate.services.codebook import (
     MergeResult,
     create_actor,
@@ -114,61 +113,12 @@ CLAIMS = EntryKind(
 )
 
 
-def with_usage(entries: QuerySet[Any]) -> QuerySet[Any]:
-    """Entries with their number of live annotations and of complete statements,
-    counted in the same query as the entries themselves."""
-    alive = Q(annotations__deleted_at__isnull=True)
-    return entries.annotate(
-        annotation_count=Count("annotations", filter=alive),
-        statement_count=Count("annotations", filter=alive & complete("annotations__")),
-    )
-
-
-def fold(text: str) -> str:
-    """Text for matching: case and accents folded, so “shinzo” finds “Shinzō”."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _matching(entries: QuerySet[Any], q: str, *fields: str) -> list[int]:
-    """Ids of the entries whose fields (strings or lists of strings) contain ``q``.
-
-    Matching happens here rather than in SQL because SQLite folds only ASCII case and
-    stores JSON lists with non-ASCII characters escaped; a codebook is small enough
-    to scan (one query of a few columns).
-    """
-    needle = fold(q)
-    ids = []
-    for pk, *values in entries.values_list("pk", *fields):
-        texts = [v for value in values for v in (value if isinstance(value, list) else [value])]
-        if any(needle in fold(str(text)) for text in texts if text):
-            ids.append(pk)
-    return ids
-
-
 def _listed(kind: EntryKind, project: Project, search: forms.Form) -> QuerySet[Any]:
-    entries: QuerySet[Any] = kind.model.objects.filter(project=project).select_related(  # type: ignore[attr-defined]
-        kind.link
-    )
     data = search.cleaned_data if search.is_valid() else {}
-    q = (data.get("q") or "").strip()
+    query = (data.get("q") or "").strip()
     if kind is ACTORS:
-        if q:
-            entries = entries.filter(pk__in=_matching(project.actors.all(), q, "name", "aliases"))
-        if data.get("kind"):
-            entries = entries.filter(kind=data["kind"])
-        order = Lower("name")
-    else:
-        if q:
-            entries = entries.filter(
-                pk__in=_matching(project.claims.all(), q, "label", "description")
-            )
-        if data.get("parent") == "none":
-            entries = entries.filter(parent__isnull=True)
-        elif data.get("parent"):
-            entries = entries.filter(parent=data["parent"])
-        order = Lower("label")
-    return with_usage(entries).order_by(order, "id")
+        return selectors.actors_page(project, query=query, kind=data.get("kind") or "")
+    return selectors.claims_page(project, query=query, parent=data.get("parent") or "")
 
 
 def _entry(kind: EntryKind, access: ProjectAccess, pk: int) -> Any:
@@ -266,7 +216,7 @@ def entry_merge(request: HttpRequest, project: str, pk: int, kind: EntryKind) ->
                 % {"count": result.annotations},
             )
             return redirect(kind.url("list", access.project))
-    usage = with_usage(kind.model.objects.filter(pk=source.pk)).get()  # type: ignore[attr-defined]
+    usage = selectors.with_usage(kind.model.objects.filter(pk=source.pk)).get()  # type: ignore[attr-defined]
     context = _context(kind, access, form=form, entry=usage)
     return render(
         request, "annotate/codebook_merge.html", context, status=400 if form.errors else 200
@@ -287,7 +237,7 @@ def entry_delete(request: HttpRequest, project: str, pk: int, kind: EntryKind) -
         else:
             messages.success(request, f"Deleted the {kind.noun} “{name}”.")
             return redirect(kind.url("list", access.project))
-    usage = with_usage(kind.model.objects.filter(pk=entry.pk)).get()  # type: ignore[attr-defined]
+    usage = selectors.with_usage(kind.model.objects.filter(pk=entry.pk)).get()  # type: ignore[attr-defined]
     context = _context(kind, access, entry=usage, errors=errors)
     return render(request, "annotate/codebook_delete.html", context, status=400 if errors else 200)
 

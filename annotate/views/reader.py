@@ -1,18 +1,19 @@
 """The reader: a document's text with its annotations, and the form that tags passages.
 
+The form is ``annotate.forms.AnnotationForm``; the side list's filters are
+``annotate.highlights.ReaderFilters``.
+
 The text and the side list are rendered by :mod:`annotate.highlights`; the page's script
 (``static/js/reader.js``) turns selections into code-point offsets.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,129 +21,23 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from annotate.forms import add_service_errors
+from annotate import selectors
+from annotate.forms import AnnotationForm, add_service_errors
 from annotate.highlights import (
-    ReaderRow,
+    ReaderFilters,
     filter_options,
     reader_rows,
     render_entries,
     render_segments,
 )
-from annotate.models import Actor, Annotation, Claim, Stance
+from annotate.models import Annotation, Stance
 from annotate.services.annotations import StaleVersion, save_annotation
 from annotate.services.trash import restore_annotation, trash_annotation
 from corpus.access import caller_role, project_access, require_annotator
 from corpus.http import HtmxHttpRequest
-from corpus.models import Document, Project, Role
+from corpus.models import Document, Role
 
 TEMPLATE = "annotate/reader.html"
-
-
-# Filters ---------------------------------------------------------------------------------
-
-
-@dataclass
-class ReaderFilters:
-    actor: str = ""
-    claim: str = ""
-    stance: str = ""
-    by: str = ""
-
-    @classmethod
-    def from_query(cls, data: QueryDict) -> ReaderFilters:
-        return cls(
-            actor=data.get("actor_filter", ""),
-            claim=data.get("claim_filter", ""),
-            stance=data.get("stance_filter", ""),
-            by=data.get("by_filter", ""),
-        )
-
-    @property
-    def active(self) -> bool:
-        return bool(self.actor or self.claim or self.stance or self.by)
-
-    def keeps(self, annotation: ReaderRow) -> bool:
-        return (
-            (not self.actor or str(annotation.actor_id or "none") == self.actor)
-            and (not self.claim or str(annotation.claim_id or "none") == self.claim)
-            and (not self.stance or (annotation.stance or "none") == self.stance)
-            and (not self.by or str(annotation.created_by_id or "none") == self.by)
-        )
-
-
-# The form --------------------------------------------------------------------------------
-
-
-class AnnotationForm(forms.Form):
-    start = forms.IntegerField(min_value=0, required=False)
-    end = forms.IntegerField(min_value=0, required=False)
-    quote = forms.CharField(required=False, strip=False)
-    version = forms.IntegerField(required=False)
-    actor = forms.CharField(label="Actor", required=False, max_length=200)
-    new_actor = forms.BooleanField(required=False)
-    claim = forms.CharField(label="Claim", required=False, max_length=300)
-    new_claim = forms.BooleanField(required=False)
-    stance = forms.ChoiceField(
-        label="Stance", required=False, choices=[("", "none"), *Stance.choices]
-    )
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea, strip=False)
-
-    def __init__(self, *args: Any, project: Project, editing: bool = False, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.project = project
-        self.editing = editing
-        self.new_actor_name = ""
-        self.new_claim_name = ""
-
-    def _entry(self, field: str, model: type[Actor] | type[Claim], create: bool) -> Any:
-        name = " ".join(self.cleaned_data.get(field, "").split())
-        if not name:
-            return None
-        found = find_codebook_entry(model, self.project, name)
-        if found is not None:
-            return found
-        if create:
-            if field == "actor":
-                self.new_actor_name = name
-            else:
-                self.new_claim_name = name
-            return None
-        raise ValidationError(
-            f"“{name}” is not in the codebook. Pick one of the suggestions, "
-            "or tick the box below to add it."
-        )
-
-    def clean_actor(self) -> Actor | None:
-        return self._entry("actor", Actor, bool(self.data.get("new_actor")))
-
-    def clean_claim(self) -> Claim | None:
-        return self._entry("claim", Claim, bool(self.data.get("new_claim")))
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not self.editing:
-            for name in ("start", "end"):
-                if cleaned.get(name) is None and name not in self.errors:
-                    self.add_error(name, "Select a passage of the text first.")
-        elif cleaned.get("version") is None and "version" not in self.errors:
-            self.add_error("version", "The form lacks the annotation's version; reopen it.")
-        return cleaned
-
-
-def find_codebook_entry(
-    model: type[Actor] | type[Claim], project: Project, name: str
-) -> Actor | Claim | None:
-    """The project's actor (by name or alias) or claim (by label) called ``name``, any case."""
-    if model is Actor:
-        actor = Actor.objects.filter(project=project, name__iexact=name).first()
-        if actor is not None:
-            return actor
-        lowered = name.casefold()
-        for candidate in Actor.objects.filter(project=project).only("id", "name", "aliases"):
-            if any(alias.casefold() == lowered for alias in candidate.aliases or []):
-                return Actor.objects.get(pk=candidate.pk)
-        return None
-    return Claim.objects.filter(project=project, label__iexact=name).first()
 
 
 # Views -----------------------------------------------------------------------------------
@@ -310,6 +205,23 @@ def _not_htmx(document: Document, annotation: Annotation | None = None) -> HttpR
     return HttpResponseRedirect(url + (f"#annotation-{annotation.pk}" if annotation else ""))
 
 
+def _saved_response(
+    request: HtmxHttpRequest,
+    document: Document,
+    role: Role,
+    annotation: Annotation,
+    *,
+    created: bool,
+) -> HttpResponse:
+    """After a save: the reader's body, and the event that scrolls to the annotation."""
+    if not request.htmx:
+        return _not_htmx(document, annotation)
+    response = _body_response(request, document, role)
+    return trigger_client_event(
+        response, "annotationSaved", {"id": annotation.pk, "created": created}, after="settle"
+    )
+
+
 @login_required
 @require_POST
 def annotation_create(request: HtmxHttpRequest, project: str, document: int) -> HttpResponse:
@@ -337,12 +249,7 @@ def annotation_create(request: HtmxHttpRequest, project: str, document: int) -> 
     except ValidationError as error:
         add_service_errors(form, error)
         return _form_response(request, document_obj, form)
-    if not request.htmx:
-        return _not_htmx(document_obj, annotation)
-    response = _body_response(request, document_obj, role)
-    return trigger_client_event(
-        response, "annotationSaved", {"id": annotation.pk, "created": True}, after="settle"
-    )
+    return _saved_response(request, document_obj, role, annotation, created=True)
 
 
 @login_required
@@ -387,12 +294,7 @@ def annotation_edit(
     except ValidationError as error:
         add_service_errors(form, error)
         return _form_response(request, document_obj, form, annotation_obj)
-    if not request.htmx:
-        return _not_htmx(document_obj, saved)
-    response = _body_response(request, document_obj, role)
-    return trigger_client_event(
-        response, "annotationSaved", {"id": saved.pk, "created": False}, after="settle"
-    )
+    return _saved_response(request, document_obj, role, saved, created=False)
 
 
 @login_required
@@ -460,39 +362,18 @@ def annotation_restore(
     )
 
 
-SUGGESTIONS = 12
-
-
 def _suggest(request: HtmxHttpRequest, project: str, kind: str) -> HttpResponse:
     access = project_access(request, project)
-    project_obj = access.project
     query = " ".join(request.GET.get(kind, "").split())
-    lowered = query.casefold()
-    options: list[tuple[str, str]] = []
-    exact = False
-    if kind == "actor":
-        for actor in Actor.objects.filter(project=project_obj).only("name", "aliases"):
-            names = [actor.name, *(actor.aliases or [])]
-            hits = [n for n in names if lowered in n.casefold()]
-            if hits:
-                exact = exact or any(n.casefold() == lowered for n in names)
-                alias = next((n for n in hits if n != actor.name), None)
-                shown = alias if alias and lowered not in actor.name.casefold() else None
-                options.append((actor.name, f"{actor.name} (also “{shown}”)" if shown else ""))
-    else:
-        for claim in Claim.objects.filter(project=project_obj).only("label"):
-            if lowered in claim.label.casefold():
-                exact = exact or claim.label.casefold() == lowered
-                options.append((claim.label, ""))
-    options.sort(key=lambda option: (not option[0].casefold().startswith(lowered), option[0]))
+    found = selectors.suggestions(access.project, kind, query)
     return render(
         request,
         TEMPLATE + "#suggestions",
         {
             "kind": kind,
             "query": query,
-            "options": options[:SUGGESTIONS],
-            "offer_new": bool(query) and not exact and access.can_annotate,
+            "options": found.options,
+            "offer_new": bool(query) and not found.exact and access.can_annotate,
         },
     )
 

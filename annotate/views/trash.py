@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from annotate import selectors
 from annotate.models import Actor, Annotation, Claim
 from annotate.services.history import history_of
 from annotate.services.trash import empty_trash, restore_annotation
@@ -24,38 +25,13 @@ from .history import describe, referenced_ids, usernames
 PER_PAGE = 50
 
 
-def _trashed(project_id: int):
-    return (
-        Annotation.objects.trashed()
-        .filter(document__project=project_id)
-        .select_related("document", "actor", "claim", "deleted_by")
-        .only(
-            "id",
-            "start",
-            "end",
-            "quote",
-            "stance",
-            "deleted_at",
-            "version",
-            "document__id",
-            "document__title",
-            "document__project_id",
-            "actor__id",
-            "actor__name",
-            "claim__id",
-            "claim__label",
-            "deleted_by__id",
-            "deleted_by__username",
-        )
-        .order_by("-deleted_at", "-id")
-    )
-
-
 @login_required
 @require_http_methods(["GET"])
 def trash(request: HttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
-    page = Paginator(_trashed(access.project.pk), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.trash_page(access.project), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "annotate/trash.html",

@@ -19,6 +19,7 @@ from corpus.search import search_documents
 
 from .errors import ERRORS, ErrorSerializer
 from .fields import IdField, IdFilter, IdLookupMixin, caller_projects
+from .filters import PublishedFilter
 from .links import reverse_api
 
 
@@ -28,12 +29,8 @@ class DocumentFilter(django_filters.FilterSet):
         method="full_text", help_text="Full-text search in the title and the text."
     )
     source_name = django_filters.CharFilter(help_text="The outlet, exactly.")
-    published_after = django_filters.DateTimeFilter(
-        field_name="published_at", lookup_expr="gte", help_text="Published on or after."
-    )
-    published_before = django_filters.DateTimeFilter(
-        field_name="published_at", lookup_expr="lt", help_text="Published before."
-    )
+    published_after = PublishedFilter(bound="after")
+    published_before = PublishedFilter(bound="before")
 
     class Meta:
         model = Document

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from corpus import hooks
 from corpus.access import project_access
+from corpus.dates import published_between
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
@@ -80,10 +81,11 @@ def project_detail(request: HtmxHttpRequest, project: str) -> HttpResponse:
         query = form.cleaned_data["q"].strip()
         if source := form.cleaned_data["source"]:
             listed = listed.filter(source_name=source)
-        if after := form.cleaned_data["published_after"]:
-            listed = listed.filter(published_at__date__gte=after)
-        if before := form.cleaned_data["published_before"]:
-            listed = listed.filter(published_at__date__lte=before)
+        listed = listed.filter(
+            published_between(
+                form.cleaned_data["published_after"], form.cleaned_data["published_before"]
+            )
+        )
         listed = search_documents(listed, query)
     elif form.is_bound:
         listed = listed.none()

@@ -369,7 +369,8 @@ def dna_one_mode(counts, actors, kind, normalization):
 def test_one_mode_networks_match_dnas_loops_on_random_data(seed, kind):
     import random
 
-    from annotate.networks import LEVELS, _one_mode
+    from annotate.networks import LEVELS
+    from annotate.networks.computation import _one_mode
 
     rng = random.Random(seed)
     actors = list(range(1, 9))

@@ -222,3 +222,17 @@ def test_export_memory_does_not_grow_with_rows(cast, document, rf, monkeypatch):
 
     small, large = peak(300), peak(1200)
     assert large < small * 1.5
+
+
+def test_the_list_the_detail_and_the_json_lines_show_an_annotation_alike(api, cast, statements):
+    tagged = statements[1]
+    client = api("carol")
+    detail = client.get(f"/api/annotations/{tagged.pk}/").json()
+    listed = client.get(f"/api/annotations/?document={tagged.document_id}").json()["results"]
+    _, body = export(client, f"project={cast.project.pk}&format=jsonl")
+    exported = next(row for row in map(json.loads, body.splitlines()) if row["id"] == tagged.pk)
+    assert detail["created_by"] == "bob" and detail["stance"] == "support"
+    assert next(row for row in listed if row["id"] == tagged.pk) == detail
+    # The export adds the names beside the ids; every field of the API reads the same.
+    assert {key: exported[key] for key in detail} == detail
+    assert exported["actor_name"] == "Shinzo Abe"

@@ -1,0 +1,74 @@
+"""Filters the API shares: publication dates, as ``corpus.dates`` defines them."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
+
+from corpus.dates import published_between
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class DayOrMomentField(forms.Field):
+    """A day (``YYYY-MM-DD``) as a date, or a moment (ISO 8601 with its time) as an
+    aware datetime."""
+
+    default_error_messages = {
+        "invalid": "Give a day (2015-06-01) or a moment (2015-06-01T09:30:00Z).",
+    }
+
+    def to_python(self, value: Any) -> date | datetime | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        try:
+            if _DAY.fullmatch(text):
+                return date.fromisoformat(text)
+            moment = forms.DateTimeField().to_python(text)
+            # A moment must exist in UTC too, where the database keeps it.
+            if moment is not None:
+                moment.astimezone(UTC)
+        except (ValueError, OverflowError, ValidationError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return moment
+
+
+AFTER_HELP = (
+    "Published on or after this day (YYYY-MM-DD, a whole day in the site's time zone), "
+    "or at or after this moment (ISO 8601 with a time)."
+)
+BEFORE_HELP = (
+    "Published on or before this day (YYYY-MM-DD, a whole day in the site's time zone), "
+    "or before this moment (ISO 8601 with a time)."
+)
+
+
+class PublishedFilter(django_filters.Filter):
+    """Documents (or annotations, through ``path``) published after or before a day or
+    a moment: ``after`` includes its day or moment; ``before`` includes its day, or
+    stops just before its moment."""
+
+    field_class = DayOrMomentField
+
+    def __init__(self, *args: Any, bound: str, path: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", AFTER_HELP if bound == "after" else BEFORE_HELP)
+        super().__init__(*args, **kwargs)
+        self.bound = bound
+        self.path = path
+        # In the schema: a string that is a day or a moment, with the help text above.
+        schema = {"type": "string", "description": kwargs["help_text"], "example": "2015-06-01"}
+        extend_schema_field(schema)(self)
+
+    def filter(self, qs: QuerySet[Any], value: date | datetime | None) -> QuerySet[Any]:
+        if value is None:
+            return qs
+        after, before = (value, None) if self.bound == "after" else (None, value)
+        return qs.filter(published_between(after, before, self.path))
