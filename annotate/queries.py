@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+import datetime
 
-from corpus.models import Document
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+
+from corpus.models import Assignment, Document, Project
 
 from .models import Annotation, complete
 
@@ -31,3 +33,46 @@ def with_annotation_counts(queryset: QuerySet[Document]) -> QuerySet[Document]:
         annotation_count=_count(Q()),
         statement_count=_count(complete()),
     )
+
+
+def _assignee_count(condition: Q) -> Coalesce:
+    counted = (
+        Annotation.objects.filter(
+            condition,
+            document=OuterRef("document_id"),
+            created_by=OuterRef("annotator_id"),
+            deleted_at__isnull=True,
+        )
+        .order_by()
+        .values("document")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_assignment_work(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Adds the assignee's live ``annotation_count`` and ``statement_count`` in the
+    assigned document, in the same query: a first annotation puts it "in progress"."""
+    return queryset.annotate(
+        annotation_count=_assignee_count(Q()),
+        statement_count=_assignee_count(complete()),
+    )
+
+
+def statements_per_day(
+    project: Project, since: datetime.date
+) -> list[tuple[datetime.date, str, int]]:
+    """``(day, username, statements)``: the live statements each person made each day
+    since ``since`` (by creation day, in the site's time zone)."""
+    rows = (
+        Annotation.objects.alive()
+        .statements()
+        .filter(document__project=project, created_by__isnull=False)
+        .annotate(day=TruncDate("created_at"))
+        .filter(day__gte=since)
+        .order_by()
+        .values_list("day", "created_by__username")
+        .annotate(n=Count("id"))
+    )
+    return [(day, username, n) for day, username, n in rows]
