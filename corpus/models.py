@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -290,7 +290,7 @@ class AssignmentQuerySet(RoleQuerySet["Assignment"]):
         (``corpus.hooks.register_assignment_work``); its ``state`` follows from them."""
         from .hooks import annotate_assignment_work
 
-        return annotate_assignment_work(self)
+        return cast(AssignmentQuerySet, annotate_assignment_work(self))
 
     def for_listing(self) -> AssignmentQuerySet:
         """What a list of assignments shows: document, annotator, who assigned, the work."""

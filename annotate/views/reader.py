@@ -30,9 +30,9 @@ from annotate.highlights import (
     render_segments,
 )
 from annotate.models import Actor, Annotation, Claim, Stance
-from corpus.access import caller_role, project_access, require_annotator
+from corpus.access import acting_user, caller_role, project_access, require_annotator
 from corpus.http import HtmxHttpRequest
-from corpus.models import Document, Project, Role
+from corpus.models import Assignment, Document, Project, Role
 
 TEMPLATE = "annotate/reader.html"
 
@@ -218,6 +218,13 @@ def reader(request: HtmxHttpRequest, project: str, document: int) -> HttpRespons
     template = TEMPLATE
     if request.htmx and not request.htmx.boosted:
         template += "#reader-body"
+    else:
+        # The caller's assignment of this document, where they say it is done.
+        context["assignment"] = (
+            Assignment.objects.filter(document=document_obj, annotator=acting_user(request))
+            .with_work()
+            .first()
+        )
     return render(request, template, context)
 
 
