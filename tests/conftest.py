@@ -28,6 +28,14 @@ def cast(db):
 
 
 @pytest.fixture
+def curator(cast):
+    """cora curates the cast's project: she sees everyone's work but manages no one."""
+    cast.cora = make_user("cora")
+    add_member(cast.project, cast.cora, Role.CURATOR)
+    return cast.cora
+
+
+@pytest.fixture
 def document(cast):
     return make_document(cast.project, title="Abe and Putin")
 
