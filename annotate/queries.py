@@ -12,9 +12,11 @@ from corpus.models import Assignment, Document, Project
 from .models import Annotation, complete
 
 
-def _count(condition: Q) -> Coalesce:
+def _count(condition: Q, **outer: OuterRef) -> Coalesce:
+    """The live annotations that meet ``condition`` and match the outer row (``outer``:
+    field → ``OuterRef``), counted in a subquery; 0 for none."""
     counted = (
-        Annotation.objects.filter(condition, document=OuterRef("pk"), deleted_at__isnull=True)
+        Annotation.objects.filter(condition, deleted_at__isnull=True, **outer)
         .order_by()
         .values("document")
         .annotate(n=Count("id"))
@@ -29,34 +31,20 @@ def with_annotation_counts(queryset: QuerySet[Document]) -> QuerySet[Document]:
     Subqueries rather than a join keep the count right next to other annotations such
     as a search rank, and keep the list's grouping out of the query.
     """
+    mine = {"document": OuterRef("pk")}
     return queryset.annotate(
-        annotation_count=_count(Q()),
-        statement_count=_count(complete()),
+        annotation_count=_count(Q(), **mine),
+        statement_count=_count(complete(), **mine),
     )
-
-
-def _assignee_count(condition: Q) -> Coalesce:
-    counted = (
-        Annotation.objects.filter(
-            condition,
-            document=OuterRef("document_id"),
-            created_by=OuterRef("annotator_id"),
-            deleted_at__isnull=True,
-        )
-        .order_by()
-        .values("document")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def with_assignment_work(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
     """Adds the assignee's live ``annotation_count`` and ``statement_count`` in the
     assigned document, in the same query: a first annotation puts it "in progress"."""
+    theirs = {"document": OuterRef("document_id"), "created_by": OuterRef("annotator_id")}
     return queryset.annotate(
-        annotation_count=_assignee_count(Q()),
-        statement_count=_assignee_count(complete()),
+        annotation_count=_count(Q(), **theirs),
+        statement_count=_count(complete(), **theirs),
     )
 
 

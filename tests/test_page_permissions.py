@@ -7,10 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from annotate.services import trash_annotation
-from corpus import teams
 from corpus.models import Membership
-from tests.factories import make_actor, make_annotation, make_claim, make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -18,26 +15,12 @@ USERS = ("alice", "cora", "bob", "carol", "mallory")
 
 
 @pytest.fixture
-def world(cast, document, curator):
-    annotation = make_annotation(document, start=0, end=5, created_by=cast.bob)
-    trashed = make_annotation(document, start=6, end=14, created_by=cast.bob)
-    trash_annotation(annotation=trashed, trashed_by=cast.bob)
-    return SimpleNamespace(
-        project=cast.project.slug,
-        document=document.pk,
-        second=make_document(cast.project, title="Second").pk,
-        annotation=annotation.pk,
-        trashed=trashed.pk,
-        actor=make_actor(cast.project, "Shinzo Abe").pk,
-        claim=make_claim(cast.project, "Lift the sanctions").pk,
-        carol=Membership.objects.get(project=cast.project, user=cast.carol).pk,
-        invitation=teams.create_invitation(
-            project=cast.project, role="viewer", created_by=cast.alice, url_for=str
-        ).invitation.pk,
-        assignment=teams.assign_document(
-            project=cast.project, document=document.pk, annotator="bob", assigned_by=cast.alice
-        ).pk,
-    )
+def names(world, cast):
+    """The world's objects as page URLs name them: ids, and the project by its slug."""
+    found = {key: getattr(value, "pk", value) for key, value in vars(world).items()}
+    found["project"] = cast.project.slug
+    found["carol"] = Membership.objects.get(project=cast.project, user=cast.carol).pk
+    return SimpleNamespace(**found)
 
 
 # (name, url name, url arguments from the world); every page answers a GET.
@@ -146,24 +129,24 @@ def form_of(world, data):
 
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize(("name", "url_name", "args"), PAGES, ids=[p[0] for p in PAGES])
-def test_each_role_gets_its_answer_from_every_page(client, cast, world, user, name, url_name, args):
+def test_each_role_gets_its_answer_from_every_page(client, cast, names, user, name, url_name, args):
     client.force_login(getattr(cast, user))
-    response = client.get(url_of(world, url_name, args))
+    response = client.get(url_of(names, url_name, args))
     assert response.status_code == PAGE_EXPECTED[name][USERS.index(user)]
 
 
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize(("name", "url_name", "args", "data"), WRITES, ids=[w[0] for w in WRITES])
 def test_each_role_gets_its_answer_from_every_new_write(
-    client, cast, world, user, name, url_name, args, data
+    client, cast, names, user, name, url_name, args, data
 ):
     client.force_login(getattr(cast, user))
-    response = client.post(url_of(world, url_name, args), form_of(world, data))
+    response = client.post(url_of(names, url_name, args), form_of(names, data))
     assert response.status_code == WRITE_EXPECTED[name][USERS.index(user)]
 
 
 @pytest.mark.parametrize(("name", "url_name", "args"), PAGES, ids=[p[0] for p in PAGES])
-def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, world, name, url_name, args):
-    response = client.get(url_of(world, url_name, args))
+def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, names, name, url_name, args):
+    response = client.get(url_of(names, url_name, args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

@@ -20,7 +20,7 @@ from corpus.access import (
     require_curator,
     require_owner,
 )
-from corpus.forms import AssignForm
+from corpus.forms import AssignForm, add_service_errors
 from corpus.models import Assignment, Document, Membership, Role
 
 
@@ -62,8 +62,7 @@ def progress(request: HttpRequest, project: str) -> HttpResponse:
                     assigned_by=acting_user(request),
                 )
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                add_service_errors(form, error)
             else:
                 n = len(created)
                 messages.success(

@@ -3,8 +3,6 @@ invite people with links (made, listed and revoked here)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,13 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from corpus import services, teams
 from corpus.access import ProjectAccess, acting_user, project_access, require_owner
-from corpus.forms import AddMemberForm, ChangeRoleForm, InvitationForm
+from corpus.forms import AddMemberForm, ChangeRoleForm, InvitationForm, add_service_errors
 from corpus.models import Invitation, Membership
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _page(
@@ -74,7 +67,7 @@ def members(request: HttpRequest, project: str) -> HttpResponse:
                     added_by=request.user,  # type: ignore[arg-type]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -160,7 +153,7 @@ def invitation_create(request: HttpRequest, project: str) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _page(request, access, AddMemberForm(), [], 201, new_invitation=made)
     return _page(request, access, AddMemberForm(), [], 400, invitation_form=form)

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from corpus import hooks, services, teams
 from corpus.access import acting_user, project_access
-from corpus.forms import ProjectForm
+from corpus.forms import ProjectForm, add_service_errors
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
@@ -51,8 +51,7 @@ def project_create(request: HtmxHttpRequest) -> HttpResponse:
                 owner=acting_user(request),
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Created “{project.name}”. You are its owner.")
             return redirect(project)

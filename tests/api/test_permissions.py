@@ -2,38 +2,12 @@
 annotates, carol views, mallory belongs elsewhere (and meets 404 or "does not exist",
 never data), and a stranger without credentials gets 401."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from annotate.models import Annotation
-from annotate.services import trash_annotation
-from corpus import teams
-from tests.factories import make_actor, make_annotation, make_claim, make_document
+from tests.factories import make_annotation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(cast, document, curator):
-    annotation = make_annotation(document, start=0, end=5, created_by=cast.bob)
-    trashed = make_annotation(document, start=6, end=14, created_by=cast.bob)
-    trash_annotation(annotation=trashed, trashed_by=cast.bob)
-    return SimpleNamespace(
-        project=cast.project,
-        document=document,
-        second=make_document(cast.project, title="Second"),
-        annotation=annotation,
-        trashed=trashed,
-        actor=make_actor(cast.project, "Shinzo Abe"),
-        claim=make_claim(cast.project, "Lift the sanctions"),
-        invitation=teams.create_invitation(
-            project=cast.project, role="viewer", created_by=cast.alice, url_for=str
-        ).invitation,
-        assignment=teams.assign_document(
-            project=cast.project, document=document.pk, annotator="bob", assigned_by=cast.alice
-        ),
-    )
 
 
 # (name, method, url, body) with {placeholders} filled from the world and the user.
