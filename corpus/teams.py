@@ -189,7 +189,11 @@ def accept_invitation_as_new_user(*, token: str, username: str, password: str) -
     username and the password, as Django's sign-up form does)."""
     with transaction.atomic():
         usable_invitation(token, lock=True)
-        user = get_user_model().objects.create_user(username=username, password=password)
+        users = get_user_model().objects
+        # The form checked the name; someone may have taken it since.
+        if users.filter(username__iexact=username).exists():
+            raise ValidationError({"username": ["A user with that username already exists."]})
+        user = users.create_user(username=username, password=password)
         return accept_invitation(token=token, user=user)
 
 

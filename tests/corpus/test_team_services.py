@@ -341,3 +341,14 @@ def test_progress_counts_states_and_statements_per_day(cast, document):
     assert progress.per_day[0].date == timezone.localdate()
     states = {d.title: [a.state for a in d.assignments] for d in progress.documents}
     assert states == {"Abe and Putin": ["in_progress"], "Other": ["assigned"]}
+
+
+def test_a_taken_username_is_refused_and_the_link_stays_open(cast):
+    made = invite(cast)
+    with pytest.raises(ValidationError) as caught:
+        teams.accept_invitation_as_new_user(
+            token=token_of(made), username="Bob", password="a-long-pass-phrase"
+        )
+    assert caught.value.message_dict == {"username": ["A user with that username already exists."]}
+    made.invitation.refresh_from_db()
+    assert made.invitation.status == InvitationStatus.OPEN
