@@ -16,3 +16,5 @@ class AnnotateConfig(AppConfig):
         hooks.register_importer(".dna", dna.parse_dna)
         hooks.register_document_list_annotator(queries.with_annotation_counts)
         hooks.register_api_error_handler(errors.service_error_response)
+        hooks.register_assignment_work(queries.with_assignment_work)
+        hooks.register_daily_work(queries.statements_per_day)

@@ -8,21 +8,15 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from corpus.forms import add_service_errors
 from corpus.models import Project
 
 from . import selectors
 from .models import Actor, ActorKind, Claim, Stance
 
+__all__ = ["add_service_errors"]  # the pages' one way to show a service's errors
+
 COLOUR_HELP = "Optional, as #rrggbb (for example #1a56a7)."
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's field-by-field errors on the form's fields (or above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class ActorSearchForm(forms.Form):

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+import datetime
 
-from corpus.models import Document
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+
+from corpus.models import Assignment, Document, Project
 
 from .models import Annotation, complete
 
 
-def _count(condition: Q) -> Coalesce:
+def _count(condition: Q, **outer: OuterRef) -> Coalesce:
+    """The live annotations that meet ``condition`` and match the outer row (``outer``:
+    field → ``OuterRef``), counted in a subquery; 0 for none."""
     counted = (
-        Annotation.objects.filter(condition, document=OuterRef("pk"), deleted_at__isnull=True)
+        Annotation.objects.filter(condition, deleted_at__isnull=True, **outer)
         .order_by()
         .values("document")
         .annotate(n=Count("id"))
@@ -27,7 +31,36 @@ def with_annotation_counts(queryset: QuerySet[Document]) -> QuerySet[Document]:
     Subqueries rather than a join keep the count right next to other annotations such
     as a search rank, and keep the list's grouping out of the query.
     """
+    mine = {"document": OuterRef("pk")}
     return queryset.annotate(
-        annotation_count=_count(Q()),
-        statement_count=_count(complete()),
+        annotation_count=_count(Q(), **mine),
+        statement_count=_count(complete(), **mine),
     )
+
+
+def with_assignment_work(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Adds the assignee's live ``annotation_count`` and ``statement_count`` in the
+    assigned document, in the same query: a first annotation puts it "in progress"."""
+    theirs = {"document": OuterRef("document_id"), "created_by": OuterRef("annotator_id")}
+    return queryset.annotate(
+        annotation_count=_count(Q(), **theirs),
+        statement_count=_count(complete(), **theirs),
+    )
+
+
+def statements_per_day(
+    project: Project, since: datetime.date
+) -> list[tuple[datetime.date, str, int]]:
+    """``(day, username, statements)``: the live statements each person made each day
+    since ``since`` (by creation day, in the site's time zone)."""
+    rows = (
+        Annotation.objects.alive()
+        .statements()
+        .filter(document__project=project, created_by__isnull=False)
+        .annotate(day=TruncDate("created_at"))
+        .filter(day__gte=since)
+        .order_by()
+        .values_list("day", "created_by__username")
+        .annotate(n=Count("id"))
+    )
+    return [(day, username, n) for day, username, n in rows]

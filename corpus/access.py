@@ -8,8 +8,9 @@ joined in the same query (``with_role`` below); ``caller_role(obj)`` reads it ba
 a ``Role``. ``role_join_sql`` is the same join in SQL, for the fast paths written by
 hand.
 
-One set of refusals, one sentence each: ``require_annotator(role)`` and
-``require_owner(role)`` raise ``Refused``, which pages render as the 403 page and the
+One set of refusals, one sentence each: ``require_annotator(role)``,
+``require_curator(role)``, ``require_owner(role)`` and ``require_assignee_or_owner``
+raise ``Refused``, which pages render as the 403 page and the
 API (``corpus.api.errors``) as a JSON 403, with the same sentence.
 
 Visibility stays with ``visible_to(user)``: another project's object is simply not
@@ -39,6 +40,8 @@ ANNOTATOR_NEEDED = (
     "Viewers can read this project but not change it; ask an owner for the annotator role."
 )
 OWNER_NEEDED = "Only an owner of this project can do this."
+CURATOR_NEEDED = "Only the project's curators and owners can do this."
+ASSIGNEE_NEEDED = "Only the annotator this document is assigned to, or an owner, can do this."
 
 
 class Refused(PermissionDenied):
@@ -98,6 +101,22 @@ def require_owner(role: Role | str | None) -> Role:
     return Role(role)
 
 
+def require_curator(role: Role | str | None) -> Role:
+    """Refuse unless the role sees everyone's work and curates (curators and owners)."""
+    if not role or not Role(role).can_curate:
+        raise Refused(CURATOR_NEEDED)
+    return Role(role)
+
+
+def require_assignee_or_owner(role: Role | str | None, *, assignee_id: int, user: Any) -> Role:
+    """Refuse unless the user is the assignee (and still may annotate) or an owner."""
+    if role and Role(role).can_manage:
+        return Role(role)
+    if role and Role(role).can_annotate and user.pk == assignee_id:
+        return Role(role)
+    raise Refused(ASSIGNEE_NEEDED)
+
+
 def acting_user(request: Any) -> User:
     """The signed-in user making a request (the view made sure of one)."""
     return cast("User", request.user)
@@ -116,6 +135,10 @@ class ProjectAccess:
     @property
     def can_annotate(self) -> bool:
         return self.role.can_annotate
+
+    @property
+    def can_curate(self) -> bool:
+        return self.role.can_curate
 
     @property
     def can_manage(self) -> bool:

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Document, Membership, Project
+from .models import Assignment, Document, Invitation, Membership, Project
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,3 +38,24 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("text", "original")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["project", "role", "email", "created_by", "created_at", "expires_at", "status"]
+    list_filter = ["role", "project"]
+    list_select_related = ["project", "created_by"]
+    # The link itself is never stored; its hash says nothing, so it is not shown.
+    exclude = ["token_hash"]
+    readonly_fields = ["created_by", "accepted_by", "accepted_at", "revoked_by", "revoked_at"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["document", "annotator", "assigned_by", "created_at", "done_at"]
+    list_filter = ["document__project"]
+    list_select_related = ["document", "annotator", "assigned_by"]
+    raw_id_fields = ["document", "annotator", "assigned_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("document__text", "document__original")

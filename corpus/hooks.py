@@ -4,20 +4,23 @@ The corpus app knows nothing of annotations. An app that anchors data to a docum
 text registers a *text lock*, and the corpus refuses to change the text of a document
 while any lock gives a reason; an app registers *importers* for formats that carry more
 than documents, *document list annotators* that add its columns to the document list,
-and *API error handlers* that answer its services' errors in the API.
+*API error handlers* that answer its services' errors in the API, and the measures of
+*work* done in assigned documents (what makes an assignment "in progress", statement
+counts and statements per day on the Progress page).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Value
 
 if TYPE_CHECKING:
     from rest_framework.response import Response
 
-    from .models import Document
+    from .models import Assignment, Document, Project
 
 TextLock = Callable[["Document"], str | None]
 
@@ -97,3 +100,45 @@ def api_error_response(exc: Exception) -> Response | None:
         if answer is not None:
             return answer
     return None
+
+
+# Work in assigned documents: an app that records work (annotations) adds, to each
+# assignment, ``annotation_count`` and ``statement_count``: what the assignee made in
+# the assigned document, in the same query. An assignment with work is "in progress".
+# ``daily work`` gives a project's statements per day and person.
+
+AssignmentWork = Callable[[QuerySet["Assignment"]], QuerySet["Assignment"]]
+DailyWork = Callable[["Project", datetime.date], list[tuple[datetime.date, str, int]]]
+
+_assignment_work: list[AssignmentWork] = []
+_daily_work: list[DailyWork] = []
+
+
+def register_assignment_work(counter: AssignmentWork) -> None:
+    """Register a function that adds ``annotation_count`` and ``statement_count`` to
+    each assignment of a queryset (the assignee's work in the assigned document)."""
+    if counter not in _assignment_work:
+        _assignment_work.append(counter)
+
+
+def annotate_assignment_work(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """The assignments with their work counts (zero when no app records work)."""
+    if not _assignment_work:
+        zero = Value(0, output_field=IntegerField())
+        return queryset.annotate(annotation_count=zero, statement_count=zero)
+    for counter in _assignment_work:
+        queryset = counter(queryset)
+    return queryset
+
+
+def register_daily_work(counter: DailyWork) -> None:
+    """Register a function that gives ``(day, username, statements)`` for a project's
+    statements made on or after a day."""
+    if counter not in _daily_work:
+        _daily_work.append(counter)
+
+
+def daily_work(project: Project, since: datetime.date) -> list[tuple[datetime.date, str, int]]:
+    """Statements per day and person in a project since ``since``, newest day first."""
+    rows = [row for counter in _daily_work for row in counter(project, since)]
+    return sorted(rows, key=lambda row: (-row[0].toordinal(), row[1]))

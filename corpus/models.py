@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Self, TypeVar
+import secrets
+from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -17,15 +20,23 @@ if TYPE_CHECKING:
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
+    CURATOR = "curator", "Curator"
     ANNOTATOR = "annotator", "Annotator"
     VIEWER = "viewer", "Viewer"
 
     @property
     def can_annotate(self) -> bool:
-        return self in (Role.OWNER, Role.ANNOTATOR)
+        """Annotates, imports and edits the codebook; may be assigned documents."""
+        return self in (Role.OWNER, Role.CURATOR, Role.ANNOTATOR)
+
+    @property
+    def can_curate(self) -> bool:
+        """Sees every annotator's work and its progress, and settles the final annotations."""
+        return self in (Role.OWNER, Role.CURATOR)
 
     @property
     def can_manage(self) -> bool:
+        """Manages members, invitations, assignments, deletions and the trash."""
         return self == Role.OWNER
 
 
@@ -172,3 +183,160 @@ class DocumentSearch(models.Model):
 
     def __str__(self) -> str:
         return f"Search vector of document {self.document_id}"
+
+
+# Teams: invitations and assignments ------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    """What an invitation keeps of its token: the link itself is never stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    """An unguessable token for an invitation link (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class InvitationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+class InvitationQuerySet(RoleQuerySet["Invitation"]):
+    def visible_to(self, user: User | AnonymousUser) -> InvitationQuerySet:
+        """Invitations of the projects the user belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(project__memberships__user=user)
+
+    def for_members_page(self, project: Project) -> InvitationQuerySet:
+        """A project's invitations, newest first, with the people named on them."""
+        return (
+            self.filter(project=project)
+            .select_related("created_by", "accepted_by", "revoked_by")
+            .order_by("-created_at", "-id")
+        )
+
+
+class Invitation(models.Model):
+    """A link that lets whoever opens it join a project with a role, once, until it
+    expires or an owner revokes it. Only the token's hash is kept."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ANNOTATOR)
+    email = models.EmailField(blank=True, help_text="Where the link was sent, if anywhere.")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project_id", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_both_accepted_and_revoked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.project} as {self.role}"
+
+    @property
+    def status(self) -> InvitationStatus:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.OPEN
+
+
+class AssignmentState(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class AssignmentQuerySet(RoleQuerySet["Assignment"]):
+    memberships = "document__project__memberships"
+
+    def visible_to(self, user: User | AnonymousUser) -> AssignmentQuerySet:
+        """Assignments in the projects the user belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(document__project__memberships__user=user)
+
+    def with_work(self) -> AssignmentQuerySet:
+        """Each assignment with the assignee's ``annotation_count`` and ``statement_count``
+        in its document, in the same query, as the apps that record work supply them
+        (``corpus.hooks.register_assignment_work``); its ``state`` follows from them."""
+        from .hooks import annotate_assignment_work
+
+        return cast(AssignmentQuerySet, annotate_assignment_work(self))
+
+    def for_listing(self) -> AssignmentQuerySet:
+        """What a list of assignments shows: document, annotator, who assigned, the work."""
+        return (
+            self.select_related("document", "annotator", "assigned_by")
+            .defer("document__text", "document__original")
+            .with_work()
+        )
+
+
+class Assignment(models.Model):
+    """One document given to one annotator to code; the annotator says when it is done.
+
+    Its state: *done* once marked so, else *in progress* once the annotator has made an
+    annotation in the document, else *assigned*."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="assignments")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+    # Who assigned, marked done, reopened or unassigned, and when.
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["document_id", "annotator_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "annotator"], name="assignment_unique_annotator_per_document"
+            ),
+        ]
+        indexes = [models.Index(fields=["annotator", "document"], name="assignment_annotator_doc")]
+
+    def __str__(self) -> str:
+        return f"Document {self.document_id} for {self.annotator}"
+
+    @property
+    def state(self) -> AssignmentState:
+        if self.done_at is not None:
+            return AssignmentState.DONE
+        if getattr(self, "annotation_count", 0):
+            return AssignmentState.IN_PROGRESS
+        return AssignmentState.ASSIGNED

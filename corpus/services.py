@@ -319,12 +319,18 @@ def change_document_text(*, document: Document, text: str) -> Document:
     return document
 
 
+#: Slugs that would shadow a page of the project list (/projects/new/).
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def create_project(*, name: str, owner: User, description: str = "") -> Project:
     """Create a project with a unique slug and make its creator the owner."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": ValidationError("A project needs a name.", code="required")})
     base = slugify(name)[:180] or "project"
+    if base in RESERVED_SLUGS:  # words in the projects' own URLs
+        base = f"{base}-project"
     with transaction.atomic():
         slug, n = base, 1
         while Project.objects.filter(slug=slug).exists():

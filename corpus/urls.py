@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import account, documents, imports, members, projects
+from .views import account, assignments, documents, imports, invitations, members, projects
 
 app_name = "corpus"
 
 urlpatterns = [
     path("projects/", projects.project_list, name="project-list"),
+    # Before projects/<slug>/, which would take it ("new" is no project's slug).
+    path("projects/new/", projects.project_create, name="project-create"),
     path("projects/<slug:project>/", projects.project_detail, name="project-detail"),
     path("projects/<slug:project>/import/", imports.import_documents, name="import"),
     path(
@@ -23,6 +25,33 @@ urlpatterns = [
         "projects/<slug:project>/members/<int:membership>/remove/",
         members.member_remove,
         name="member-remove",
+    ),
+    path(
+        "projects/<slug:project>/invitations/",
+        members.invitation_create,
+        name="invitation-create",
+    ),
+    path(
+        "projects/<slug:project>/invitations/<int:invitation>/revoke/",
+        members.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("invitations/<str:token>/", invitations.invitation, name="invitation"),
+    path("projects/<slug:project>/progress/", assignments.progress, name="progress"),
+    path(
+        "projects/<slug:project>/assignments/<int:assignment>/remove/",
+        assignments.assignment_remove,
+        name="assignment-remove",
+    ),
+    path(
+        "projects/<slug:project>/assignments/<int:assignment>/done/",
+        assignments.assignment_done,
+        name="assignment-done",
+    ),
+    path(
+        "projects/<slug:project>/assignments/<int:assignment>/reopen/",
+        assignments.assignment_reopen,
+        name="assignment-reopen",
     ),
     path("account/api-token/", account.api_token, name="api-token"),
 ]

@@ -7,7 +7,15 @@ import pytest
 
 from corpus.models import Role
 
-from .factories import add_member, make_document, make_project, make_user
+from .factories import (
+    add_member,
+    make_actor,
+    make_annotation,
+    make_claim,
+    make_document,
+    make_project,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -28,6 +36,14 @@ def cast(db):
 
 
 @pytest.fixture
+def curator(cast):
+    """cora curates the cast's project: she sees everyone's work but manages no one."""
+    cast.cora = make_user("cora")
+    add_member(cast.project, cast.cora, Role.CURATOR)
+    return cast.cora
+
+
+@pytest.fixture
 def document(cast):
     return make_document(cast.project, title="Abe and Putin")
 
@@ -36,3 +52,31 @@ def document(cast):
 def _fast_password_hashing(settings):
     # Real hashing costs a third of a second per user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(cast, document, curator):
+    """One of everything in the cast's project, for the permission matrices: bob's
+    annotation and a trashed one, an actor, a claim, a second document, an open
+    invitation and bob's assignment of the first document."""
+    from annotate.services.trash import trash_annotation
+    from corpus import teams
+
+    annotation = make_annotation(document, start=0, end=5, created_by=cast.bob)
+    trashed = make_annotation(document, start=6, end=14, created_by=cast.bob)
+    trash_annotation(annotation=trashed, trashed_by=cast.bob)
+    return SimpleNamespace(
+        project=cast.project,
+        document=document,
+        second=make_document(cast.project, title="Second"),
+        annotation=annotation,
+        trashed=trashed,
+        actor=make_actor(cast.project, "Shinzo Abe"),
+        claim=make_claim(cast.project, "Lift the sanctions"),
+        invitation=teams.create_invitation(
+            project=cast.project, role="viewer", created_by=cast.alice, url_for=str
+        ).invitation,
+        assignment=teams.assign_document(
+            project=cast.project, document=document.pk, annotator="bob", assigned_by=cast.alice
+        ),
+    )

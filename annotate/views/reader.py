@@ -33,9 +33,9 @@ from annotate.highlights import (
 from annotate.models import Annotation, Stance
 from annotate.services.annotations import StaleVersion, save_annotation
 from annotate.services.trash import restore_annotation, trash_annotation
-from corpus.access import caller_role, project_access, require_annotator
+from corpus.access import acting_user, caller_role, project_access, require_annotator
 from corpus.http import HtmxHttpRequest
-from corpus.models import Document, Role
+from corpus.models import Assignment, Document, Role
 
 TEMPLATE = "annotate/reader.html"
 
@@ -114,6 +114,13 @@ def reader(request: HtmxHttpRequest, project: str, document: int) -> HttpRespons
     template = TEMPLATE
     if request.htmx and not request.htmx.boosted:
         template += "#reader-body"
+    else:
+        # The caller's assignment of this document, where they say it is done.
+        context["assignment"] = (
+            Assignment.objects.filter(document=document_obj, annotator=acting_user(request))
+            .with_work()
+            .first()
+        )
     return render(request, template, context)
 
 

@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
 
 from corpus.models import Project, ProjectQuerySet
 
@@ -86,3 +87,17 @@ class IdLookupMixin:
         if not is_id(self.kwargs.get("pk", "0")):  # type: ignore[attr-defined]
             raise NotFound()
         return super().get_object()  # type: ignore[misc]
+
+
+class ProjectChildMixin:
+    """Views under /api/projects/<project_pk>/: the project, with the caller's role, from
+    the caller's projects (404 for any other, or for a segment that is no id)."""
+
+    def get_project(self) -> Project:
+        if not hasattr(self, "_project"):
+            pk = self.kwargs["project_pk"]  # type: ignore[attr-defined]
+            if not is_id(pk):
+                raise NotFound()
+            user = self.request.user  # type: ignore[attr-defined]
+            self._project = get_object_or_404(caller_projects(user), pk=pk)
+        return self._project

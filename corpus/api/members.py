@@ -7,17 +7,15 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import NotFound
-from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from corpus import services
 from corpus.access import acting_user, caller_role, require_owner
-from corpus.models import Membership, Project, Role
+from corpus.models import Membership, Role
 
 from .errors import ERRORS, ErrorSerializer
-from .fields import caller_projects, is_id
+from .fields import ProjectChildMixin
 from .links import reverse_api
 
 
@@ -53,6 +51,7 @@ class MemberRoleSerializer(serializers.Serializer):
     ),
 )
 class MemberViewSet(
+    ProjectChildMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -63,14 +62,6 @@ class MemberViewSet(
     lookup_value_regex = "[^/]+"
     lookup_field = "user__username"
     lookup_url_kwarg = "username"
-
-    def get_project(self) -> Project:
-        if not hasattr(self, "_project"):
-            pk = self.kwargs["project_pk"]
-            if not is_id(pk):
-                raise NotFound()
-            self._project = get_object_or_404(caller_projects(self.request.user), pk=pk)
-        return self._project
 
     def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):

@@ -1,29 +1,32 @@
-"""A project's members: everyone sees who is in; owners add, change and remove."""
+"""A project's members: everyone sees who is in; owners add, change and remove, and
+invite people with links (made, listed and revoked here)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from corpus import services
-from corpus.access import ProjectAccess, project_access, require_owner
-from corpus.forms import AddMemberForm, ChangeRoleForm
-from corpus.models import Membership
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+from corpus import services, teams
+from corpus.access import ProjectAccess, acting_user, project_access, require_owner
+from corpus.forms import AddMemberForm, ChangeRoleForm, InvitationForm, add_service_errors
+from corpus.models import Invitation, Membership
 
 
 def _page(
-    request: HttpRequest, access: ProjectAccess, form: AddMemberForm, errors: list[str], status: int
+    request: HttpRequest,
+    access: ProjectAccess,
+    form: AddMemberForm,
+    errors: list[str],
+    status: int,
+    *,
+    invitation_form: InvitationForm | None = None,
+    new_invitation: teams.NewInvitation | None = None,
 ) -> HttpResponse:
     memberships = (
         Membership.objects.filter(project=access.project)
@@ -38,6 +41,12 @@ def _page(
         "form": form,
         "errors": errors,
         "section": "members",
+        "invitation_form": invitation_form or InvitationForm(),
+        "new_invitation": new_invitation,
+        "can_email": teams.can_email(),
+        "invitations": (
+            Invitation.objects.for_members_page(access.project) if access.can_manage else []
+        ),
     }
     return render(request, "corpus/members.html", context, status=status)
 
@@ -58,7 +67,7 @@ def members(request: HttpRequest, project: str) -> HttpResponse:
                     added_by=request.user,  # type: ignore[arg-type]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -120,4 +129,45 @@ def member_remove(request: HttpRequest, project: str, membership: int) -> HttpRe
     messages.success(request, f"Removed {name} from the project.")
     if leaving:
         return redirect("corpus:project-list")
+    return redirect("corpus:members", project=access.project.slug)
+
+
+@never_cache
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, project: str) -> HttpResponse:
+    """Make an invitation link and show it on the members page, once: the server keeps
+    only its hash."""
+    access = project_access(request, project)
+    require_owner(access.role)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            made = teams.create_invitation(
+                project=access.project,
+                role=form.cleaned_data["role"],
+                email=form.cleaned_data["email"],
+                created_by=acting_user(request),
+                url_for=lambda token: request.build_absolute_uri(
+                    reverse("corpus:invitation", args=[token])
+                ),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _page(request, access, AddMemberForm(), [], 201, new_invitation=made)
+    return _page(request, access, AddMemberForm(), [], 400, invitation_form=form)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, project: str, invitation: int) -> HttpResponse:
+    access = project_access(request, project)
+    require_owner(access.role)
+    found = get_object_or_404(Invitation, project=access.project, pk=invitation)
+    try:
+        teams.revoke_invitation(invitation=found, revoked_by=acting_user(request))
+    except ValidationError as error:
+        return _page(request, access, AddMemberForm(), error.messages, status=400)
+    messages.success(request, "Revoked the invitation; its link no longer works.")
     return redirect("corpus:members", project=access.project.slug)

@@ -1,18 +1,21 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
-from corpus import hooks
-from corpus.access import project_access
+from corpus import hooks, services, teams
+from corpus.access import acting_user, project_access
 from corpus.dates import published_between
+from corpus.forms import ProjectForm, add_service_errors
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
@@ -35,6 +38,26 @@ def health(request: HttpRequest) -> JsonResponse:
 def project_list(request: HtmxHttpRequest) -> HttpResponse:
     projects = Project.objects.visible_to(request.user).order_by("name", "id")
     return render(request, "corpus/project_list.html", {"projects": projects})
+
+
+@login_required
+def project_create(request: HtmxHttpRequest) -> HttpResponse:
+    """A new project, owned by whoever makes it."""
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_project(
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                owner=acting_user(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Created “{project.name}”. You are its owner.")
+            return redirect(project)
+    status = 400 if form.is_bound else 200
+    return render(request, "corpus/project_form.html", {"form": form}, status=status)
 
 
 class DocumentFilterForm(forms.Form):
@@ -104,6 +127,12 @@ def project_detail(request: HtmxHttpRequest, project: str) -> HttpResponse:
         "query": query,
         "page": page,
         "rows": rows,
+        # The caller's own assignments come first, with their states.
+        "my_assignments": (
+            teams.my_assignments(project_obj, acting_user(request))
+            if access.can_annotate and not (request.htmx and not request.htmx.boosted)
+            else []
+        ),
     }
     template = "corpus/project_detail.html"
     if request.htmx and not request.htmx.boosted:

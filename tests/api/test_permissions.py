@@ -1,31 +1,13 @@
-"""Who may do what, endpoint by endpoint: alice owns the project, bob annotates, carol
-views, mallory belongs elsewhere (and meets 404 or "does not exist", never data), and a
-stranger without credentials gets 401."""
-
-from types import SimpleNamespace
+"""Who may do what, endpoint by endpoint: alice owns the project, cora curates, bob
+annotates, carol views, mallory belongs elsewhere (and meets 404 or "does not exist",
+never data), and a stranger without credentials gets 401."""
 
 import pytest
 
 from annotate.models import Annotation
-from annotate.services.trash import trash_annotation
-from tests.factories import make_actor, make_annotation, make_claim
+from tests.factories import make_annotation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(cast, document):
-    annotation = make_annotation(document, start=0, end=5, created_by=cast.bob)
-    trashed = make_annotation(document, start=6, end=14, created_by=cast.bob)
-    trash_annotation(annotation=trashed, trashed_by=cast.bob)
-    return SimpleNamespace(
-        project=cast.project,
-        document=document,
-        annotation=annotation,
-        trashed=trashed,
-        actor=make_actor(cast.project, "Shinzo Abe"),
-        claim=make_claim(cast.project, "Lift the sanctions"),
-    )
 
 
 # (name, method, url, body) with {placeholders} filled from the world and the user.
@@ -73,40 +55,73 @@ CASES = [
         [{"document": "{document}", "start": 0, "end": 5}],
     ),
     ("export", "get", "/api/annotations/export/?project={project}&format=csv", None),
+    ("list invitations", "get", "/api/projects/{project}/invitations/", None),
+    ("invite", "post", "/api/projects/{project}/invitations/", {"role": "annotator"}),
+    ("revoke an invitation", "delete", "/api/projects/{project}/invitations/{invitation}/", None),
+    ("list assignments", "get", "/api/projects/{project}/assignments/", None),
+    ("read an assignment", "get", "/api/projects/{project}/assignments/{assignment}/", None),
+    (
+        "assign a document",
+        "post",
+        "/api/projects/{project}/assignments/",
+        {"document": "{second}", "annotator": "bob"},
+    ),
+    (
+        "assign in bulk",
+        "post",
+        "/api/projects/{project}/assignments/",
+        {"documents": ["{second}"], "annotators": ["bob", "cora"], "per_document": 2},
+    ),
+    ("unassign", "delete", "/api/projects/{project}/assignments/{assignment}/", None),
+    ("mark bob's document done", "post", "/api/assignments/{assignment}/done/", None),
+    ("reopen bob's document", "post", "/api/assignments/{assignment}/reopen/", None),
+    ("read the progress", "get", "/api/projects/{project}/progress/", None),
 ]
 
-# Expected status for alice (owner), bob (annotator), carol (viewer), mallory (outsider).
+# Expected status for alice (owner), cora (curator), bob (annotator), carol (viewer),
+# mallory (outsider).
 EXPECTED = {
-    "list projects": (200, 200, 200, 200),
-    "read a project": (200, 200, 200, 404),
-    "create a project": (201, 201, 201, 201),
-    "list members": (200, 200, 200, 404),
-    "add a member": (201, 403, 403, 404),
-    "change a role": (200, 403, 403, 404),
-    "remove a member": (204, 403, 403, 404),
-    "list documents": (200, 200, 200, 200),
-    "read a document": (200, 200, 200, 404),
-    "add a document": (201, 201, 403, 400),
-    "edit a document": (200, 200, 403, 404),
-    "delete a document": (204, 403, 403, 404),
-    "list actors": (200, 200, 200, 200),
-    "read an actor": (200, 200, 200, 404),
-    "add an actor": (201, 201, 403, 400),
-    "edit an actor": (200, 200, 403, 404),
-    "list claims": (200, 200, 200, 200),
-    "read a claim": (200, 200, 200, 404),
-    "add a claim": (201, 201, 403, 400),
-    "edit a claim": (200, 200, 403, 404),
-    "list annotations": (200, 200, 200, 200),
-    "read an annotation": (200, 200, 200, 404),
-    "annotate": (201, 201, 403, 400),
-    "edit an annotation": (200, 200, 403, 404),
-    "trash an annotation": (204, 204, 403, 404),
-    "restore an annotation": (200, 200, 403, 404),
-    "bulk annotate": (201, 201, 403, 400),
-    "export": (200, 200, 200, 404),
+    "list projects": (200, 200, 200, 200, 200),
+    "read a project": (200, 200, 200, 200, 404),
+    "create a project": (201, 201, 201, 201, 201),
+    "list members": (200, 200, 200, 200, 404),
+    "add a member": (201, 403, 403, 403, 404),
+    "change a role": (200, 403, 403, 403, 404),
+    "remove a member": (204, 403, 403, 403, 404),
+    "list documents": (200, 200, 200, 200, 200),
+    "read a document": (200, 200, 200, 200, 404),
+    "add a document": (201, 201, 201, 403, 400),
+    "edit a document": (200, 200, 200, 403, 404),
+    "delete a document": (204, 403, 403, 403, 404),
+    "list actors": (200, 200, 200, 200, 200),
+    "read an actor": (200, 200, 200, 200, 404),
+    "add an actor": (201, 201, 201, 403, 400),
+    "edit an actor": (200, 200, 200, 403, 404),
+    "list claims": (200, 200, 200, 200, 200),
+    "read a claim": (200, 200, 200, 200, 404),
+    "add a claim": (201, 201, 201, 403, 400),
+    "edit a claim": (200, 200, 200, 403, 404),
+    "list annotations": (200, 200, 200, 200, 200),
+    "read an annotation": (200, 200, 200, 200, 404),
+    "annotate": (201, 201, 201, 403, 400),
+    "edit an annotation": (200, 200, 200, 403, 404),
+    "trash an annotation": (204, 204, 204, 403, 404),
+    "restore an annotation": (200, 200, 200, 403, 404),
+    "bulk annotate": (201, 201, 201, 403, 400),
+    "export": (200, 200, 200, 200, 404),
+    "list invitations": (200, 403, 403, 403, 404),
+    "invite": (201, 403, 403, 403, 404),
+    "revoke an invitation": (200, 403, 403, 403, 404),
+    "list assignments": (200, 200, 200, 200, 404),
+    "read an assignment": (200, 200, 200, 200, 404),
+    "assign a document": (201, 403, 403, 403, 404),
+    "assign in bulk": (201, 403, 403, 403, 404),
+    "unassign": (204, 403, 403, 403, 404),
+    "mark bob's document done": (200, 403, 200, 403, 404),
+    "reopen bob's document": (200, 403, 200, 403, 404),
+    "read the progress": (200, 200, 403, 403, 404),
 }
-USERS = ("alice", "bob", "carol", "mallory")
+USERS = ("alice", "cora", "bob", "carol", "mallory")
 
 
 def fill(value, world, user):
