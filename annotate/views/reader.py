@@ -459,6 +459,7 @@ def annotation_restore(
     )
 
 
+#: Suggestions shown at once; the list says how many more match.
 SUGGESTIONS = 12
 
 
@@ -491,6 +492,7 @@ def _suggest(request: HtmxHttpRequest, project: str, kind: str) -> HttpResponse:
             "kind": kind,
             "query": query,
             "options": options[:SUGGESTIONS],
+            "total": len(options),
             "offer_new": bool(query) and not exact and access.can_annotate,
         },
     )

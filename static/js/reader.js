@@ -185,6 +185,98 @@
     });
   }
 
+  // Type-ahead for actor and claim ---------------------------------------------------------
+  // The fields are ARIA comboboxes over a list the server renders (at most a dozen entries,
+  // saying how many more match). Enter takes the highlighted entry and never submits: a
+  // half-typed name must not save a half-filled annotation.
+
+  function comboList(input) {
+    const box = document.getElementById(input.name + "-suggestions");
+    const wrap = box && box.querySelector(".listbox-wrap");
+    const options = wrap ? Array.from(wrap.querySelectorAll("[role=option]")) : [];
+    return { box: box, wrap: wrap, options: options };
+  }
+
+  function comboOpen(input) {
+    return input.getAttribute("aria-expanded") === "true";
+  }
+
+  function highlightOption(input, option) {
+    for (const other of comboList(input).options) {
+      other.setAttribute("aria-selected", String(other === option));
+    }
+    if (option) {
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function showList(input, highlightFirst) {
+    const list = comboList(input);
+    if (!list.wrap || !list.options.length) {
+      hideList(input);
+      return;
+    }
+    list.wrap.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    highlightOption(input, highlightFirst ? list.options[0] : null);
+  }
+
+  function hideList(input) {
+    const list = comboList(input);
+    if (list.wrap) list.wrap.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    highlightOption(input, null);
+  }
+
+  function acceptOption(input, option) {
+    input.value = option.dataset.value;
+    hideList(input);
+    // The offer to add the typed name no longer applies to a name from the codebook.
+    const offer = comboList(input).box.querySelector(".offer");
+    if (offer) offer.remove();
+  }
+
+  function nextField(input) {
+    const form = formEl();
+    const fields = [form.querySelector("#ann-actor"), form.querySelector("#ann-claim"), form.querySelector("button[data-stance]")];
+    const next = fields[fields.indexOf(input) + 1];
+    if (next) next.focus();
+  }
+
+  // Handles a key in a combobox; true when the key was the combobox's to handle.
+  function comboKey(event, input) {
+    const list = comboList(input);
+    const active = list.options.find((option) => option.getAttribute("aria-selected") === "true");
+    const index = list.options.indexOf(active);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (!comboOpen(input)) {
+        showList(input, true);
+        return true;
+      }
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      const next = list.options[Math.min(list.options.length - 1, Math.max(0, index + step))];
+      highlightOption(input, next || null);
+      return true;
+    }
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (comboOpen(input) && active) acceptOption(input, active);
+      else nextField(input);
+      return true;
+    }
+    if (event.key === "Escape" && comboOpen(input)) {
+      event.preventDefault();
+      hideList(input);
+      return true;
+    }
+    if (event.key === "Tab") hideList(input);
+    return false;
+  }
+
   // Moving between annotations ------------------------------------------------------------
 
   function markCurrent(id) {
@@ -236,6 +328,13 @@
   });
 
   reader.addEventListener("click", (event) => {
+    const option = event.target.closest("#annotation-form [role=option]");
+    if (option) {
+      const input = document.getElementById("ann-" + option.closest(".suggestions").id.replace("-suggestions", ""));
+      acceptOption(input, option);
+      input.focus();
+      return;
+    }
     const quoteLink = event.target.closest(".entry-quote");
     if (quoteLink) {
       event.preventDefault();
@@ -264,6 +363,7 @@
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
+    if (target.matches && target.matches("#annotation-form [role=combobox]") && comboKey(event, target)) return;
     const inPanel = panel && panel.contains(target);
     if (event.key === "Escape" && panel && !panel.hidden) {
       event.preventDefault();
@@ -297,6 +397,35 @@
       event.preventDefault();
       if (canAnnotate) openEditForm(target.dataset.top, target.dataset.ids.split(" "));
     }
+  });
+
+  document.addEventListener("input", (event) => {
+    if (event.target.matches && event.target.matches("#annotation-form [role=combobox]")) {
+      event.target.dataset.typed = "true";
+    }
+  });
+
+  // Suggestions arrive: open the list under the field being typed in, first entry ready.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const box = event.detail.target;
+    if (!box || !box.classList || !box.classList.contains("suggestions")) return;
+    const input = document.getElementById("ann-" + box.id.replace("-suggestions", ""));
+    if (!input) return;
+    if (document.activeElement === input && input.dataset.typed === "true" && input.value.trim()) {
+      showList(input, true);
+    } else {
+      hideList(input);
+    }
+  });
+
+  document.addEventListener("mousedown", (event) => {
+    // Keep focus in the field while an entry is clicked.
+    if (event.target.closest && event.target.closest("#annotation-form [role=option]")) event.preventDefault();
+  });
+
+  document.addEventListener("focusout", (event) => {
+    const input = event.target;
+    if (input.matches && input.matches("#annotation-form [role=combobox]")) hideList(input);
   });
 
   // A link to the reader may name an annotation: #annotation-12.
