@@ -71,3 +71,95 @@ def test_suggestions_say_how_many_more_match_and_can_be_clicked(page, sign_in, c
     suggestions.get_by_role("option", name="Minister 13").click()
     expect(page.get_by_label("Actor")).to_have_value("Minister 13")
     expect(page.get_by_label("Actor")).to_be_focused()
+
+
+# Annotating without a mouse ----------------------------------------------------------------
+
+
+def text_of_form(page):
+    return page.locator("#form-quote").text_content()
+
+
+def test_the_keyboard_moves_a_caret_by_character_word_and_sentence_and_shift_extends(
+    page, sign_in, cast
+):
+    text = "Prime Minister Shinzo Abe met Putin. Then the talks began. Japan wants ties."
+    document = make_document(cast.project, title="Keyboard only", text=text)
+    sign_in("bob")
+    open_reader(page, document)
+    body = page.get_by_role("article", name="Document text")
+    body.focus()
+    expect(body).to_be_focused()
+    page.keyboard.press("Control+ArrowRight")  # after "Prime"
+    page.keyboard.press("Control+ArrowRight")  # after "Minister"
+    page.keyboard.press("ArrowRight")  # over the space
+    page.keyboard.press("Shift+Control+ArrowRight")
+    page.keyboard.press("Shift+Control+ArrowRight")
+    page.keyboard.press("a")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    expect(page.locator("#form-quote")).to_have_text("Shinzo Abe")
+    page.keyboard.press("Escape")
+    expect(body).to_be_focused()
+
+    # By sentence: to the start of the next one, then Shift takes the whole sentence.
+    page.keyboard.press("Control+ArrowDown")
+    page.keyboard.press("Shift+Control+ArrowDown")
+    page.keyboard.press("a")
+    expect(page.locator("#form-quote")).to_have_text("Then the talks began.")
+    page.get_by_role("button", name="Save annotation").click()
+    expect(page.locator("#annotation-list li[data-id]")).to_have_count(1)
+    saved = Annotation.objects.get()
+    assert (saved.start, saved.end) == (37, 58)
+    assert text[saved.start : saved.end] == "Then the talks began."
+
+    # Shift with a plain arrow extends by one character; the passage snaps to the word.
+    body.focus()
+    page.keyboard.press("End")
+    page.keyboard.press("Control+ArrowLeft")  # before "ties"
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("a")
+    expect(page.locator("#form-quote")).to_have_text("ties")
+
+
+def test_mouse_selections_snap_to_words_unless_exact_characters_are_asked_for(
+    page, sign_in, cast
+):
+    document = make_document(cast.project, title="Snapping")
+    sign_in("bob")
+    open_reader(page, document)
+    drag_select(page, "inister Shin")
+    expect(page.locator("#form-quote")).to_have_text("Minister Shinzo")
+    page.keyboard.press("Escape")
+    page.get_by_label("Select exact characters").check()
+    drag_select(page, "inister Shin")
+    expect(page.locator("#form-quote")).to_have_text("inister Shin")
+    page.get_by_role("button", name="Save annotation").click()
+    expect(page.locator("#annotation-list li[data-id]")).to_have_count(1)
+    assert Annotation.objects.get().quote == "inister Shin"
+
+
+@pytest.mark.parametrize("exact", [True, False], ids=["exact", "snapped"])
+def test_keyboard_selections_over_emoji_cjk_and_combining_accents_round_trip(
+    page, sign_in, cast, exact
+):
+    text = "日本 🇯🇵 q\u0303uo 👩🏽\u200d🔬 ok."
+    document = make_document(cast.project, title="Graphemes", text=text)
+    sign_in("bob")
+    open_reader(page, document)
+    if exact:
+        page.get_by_label("Select exact characters").check()
+    page.get_by_role("article", name="Document text").focus()
+    for _ in range(3):  # 日, 本 and the space: one character each
+        page.keyboard.press("ArrowRight")
+    for _ in range(6):  # the flag, a space, q̃ (q and its tilde), u, o, a space
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")  # the scientist: one emoji of four code points
+    page.keyboard.press("a")
+    quote = "🇯🇵 q\u0303uo 👩🏽\u200d🔬"
+    expect(page.locator("#form-quote")).to_have_text(quote)
+    page.get_by_role("button", name="Save annotation").click()
+    expect(page.locator("#annotation-list li[data-id]")).to_have_count(1)
+    saved = Annotation.objects.get()
+    # Code points, not UTF-16 units: the flag is 2, q̃ is 2, the scientist is 4.
+    assert (saved.start, saved.end) == (3, 3 + len(quote))
+    assert text[saved.start : saved.end] == saved.quote == quote
