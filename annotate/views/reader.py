@@ -23,6 +23,7 @@ from django_htmx.http import trigger_client_event
 from annotate import services
 from annotate.forms import add_service_errors
 from annotate.highlights import (
+    STANCE_LABELS,
     ReaderRow,
     filter_options,
     reader_rows,
@@ -268,15 +269,30 @@ def _initial(annotation: Annotation) -> dict[str, Any]:
     }
 
 
+def _refused_values(data: QueryDict) -> dict[str, str] | None:
+    """What a refused edit asked for, to be shown and applied again; None for a delete."""
+    if "actor" not in data:
+        return None
+    stance = data.get("stance", "")
+    return {
+        "actor": data.get("actor", ""),
+        "claim": data.get("claim", ""),
+        "stance": stance if stance in Stance.values else "",
+        "stance_label": str(STANCE_LABELS.get(stance, "no stance")),
+        "note": data.get("note", ""),
+    }
+
+
 def _stale_response(
-    request: HtmxHttpRequest, document: Document, stale: services.StaleVersion
+    request: HtmxHttpRequest, document: Document, role: Role, stale: services.StaleVersion
 ) -> HttpResponse:
+    """The form with the current values and the refused ones beside them, and the text and
+    side list as they now are, so that nothing on the page is out of date."""
     current = Annotation.objects.select_related("actor", "claim").get(pk=stale.current.pk)
     form = AnnotationForm(initial=_initial(current), project=document.project, editing=True)
     who = current.history.select_related("history_user").order_by("-history_id").first()
     by = f" (last saved by {who.history_user})" if who and who.history_user else ""
-    return _form_response(
-        request,
+    context = _form_context(
         document,
         form,
         current,
@@ -285,8 +301,12 @@ def _stale_response(
             "change was not saved. The form now shows the current values; "
             "apply your change again and save."
         ),
-        status=409,
     )
+    context["refused"] = _refused_values(request.POST)
+    html = render_to_string(TEMPLATE + "#annotation-form", context, request=request)
+    body = reader_context(request, document, role, ReaderFilters.from_query(request.POST))
+    html += render_to_string(TEMPLATE + "#reader-body", {**body, "oob": True}, request=request)
+    return HttpResponse(html, status=409)
 
 
 def _body_response(
@@ -382,7 +402,7 @@ def annotation_edit(
             new_claim_name=form.new_claim_name,
         )
     except services.StaleVersion as stale:
-        return _stale_response(request, document_obj, stale)
+        return _stale_response(request, document_obj, role, stale)
     except ValidationError as error:
         add_service_errors(form, error)
         return _form_response(request, document_obj, form, annotation_obj)
@@ -414,7 +434,7 @@ def annotation_delete(
             expected_version=version,
         )
     except services.StaleVersion as stale:
-        return _stale_response(request, document_obj, stale)
+        return _stale_response(request, document_obj, role, stale)
     if not request.htmx:
         return _not_htmx(document_obj)
     undo = render_to_string(

@@ -532,6 +532,19 @@
       setStance(formEl(), stanceButton.dataset.stance);
       return;
     }
+    const reapply = event.target.closest("#annotation-form [data-action=reapply]");
+    if (reapply) {
+      // Put the refused values back into the form, over the current ones, to save again.
+      const form = formEl();
+      form.querySelector("#ann-actor").value = reapply.dataset.refusedActor;
+      form.querySelector("#ann-claim").value = reapply.dataset.refusedClaim;
+      form.querySelector("#ann-note").value = reapply.dataset.refusedNote;
+      form.querySelector("input[name=stance]").value = "";
+      if (reapply.dataset.refusedStance) setStance(form, reapply.dataset.refusedStance);
+      else setStance(form, "");
+      form.querySelector("button[type=submit]").focus();
+      return;
+    }
     if (event.target.closest("#annotation-form [data-action=close]")) {
       closePanel();
       return;
@@ -656,6 +669,11 @@
     if (event.detail.target && event.detail.target.id === "reader-body" && current) {
       markCurrent(current);
     }
+  });
+
+  // A refusal also brings the text and side list as they now are.
+  document.body.addEventListener("htmx:oobAfterSwap", (event) => {
+    if (event.detail.target && event.detail.target.id === "reader-body" && current) markCurrent(current);
   });
 
   document.body.addEventListener("htmx:responseError", (event) => {
