@@ -21,8 +21,12 @@ from corpus.models import Document
 
 from .models import Annotation, Stance
 
-#: Nesting deeper than this is drawn like this depth.
+#: Nesting deeper than this is drawn like this depth (the innermost layers are drawn).
 MAX_DRAWN_DEPTH = 3
+
+#: A sign per stance, shown where each annotation begins, so that stance is never told
+#: by colour alone; the reader's key lists them with their underline patterns.
+STANCE_MARKS = {"support": "+", "oppose": "−", "neutral": "=", "none": "?"}
 
 
 @dataclass(slots=True)
@@ -118,8 +122,10 @@ def render_segments(text: str, annotations: Sequence[Annotation | ReaderRow]) ->
     """The text as ``<span>`` segments split at every annotation boundary.
 
     Every character of ``text`` appears exactly once, escaped, in order. A covered
-    segment is coloured by the stance of its innermost (shortest) annotation and marked
-    with how many annotations cover it.
+    segment is tinted by the stance of its innermost (shortest) annotation, marked with
+    how many annotations cover it, and underlined once per covering annotation, outermost
+    lowest (``l1-<stance>``, ``l2-<stance>``…), each stance with its own pattern. The
+    segment where annotations begin carries their stance signs (``data-marks``).
     """
     bounds = sorted({0, len(text), *(a.start for a in annotations), *(a.end for a in annotations)})
     by_start = sorted(annotations, key=lambda a: (a.start, -a.end, a.pk))
@@ -138,8 +144,15 @@ def render_segments(text: str, annotations: Sequence[Annotation | ReaderRow]) ->
         inner = min(active, key=lambda a: (a.end - a.start, -a.start, -a.pk))
         depth = min(len(active), MAX_DRAWN_DEPTH)
         ids = " ".join(str(a.pk) for a in active)
+        outer_first = sorted(active, key=lambda a: (a.start - a.end, a.start, a.pk))
+        layers = " ".join(
+            f"l{n}-{a.stance or 'none'}"
+            for n, a in enumerate(outer_first[-MAX_DRAWN_DEPTH:], start=1)
+        )
+        marks = "".join(STANCE_MARKS[a.stance or "none"] for a in outer_first if a.start == low)
+        marked = f' data-marks="{marks}"' if marks else ""
         parts.append(
-            f'<span class="hl st-{inner.stance or "none"} d{depth}" data-s="{low}" '
-            f'data-ids="{ids}" data-top="{inner.pk}">{piece}</span>'
+            f'<span class="hl st-{inner.stance or "none"} d{depth} {layers}" data-s="{low}" '
+            f'data-ids="{ids}" data-top="{inner.pk}"{marked}>{piece}</span>'
         )
     return mark_safe("".join(parts))

@@ -24,6 +24,7 @@ from annotate import services
 from annotate.forms import add_service_errors
 from annotate.highlights import (
     STANCE_LABELS,
+    STANCE_MARKS,
     ReaderRow,
     filter_options,
     reader_rows,
@@ -205,6 +206,10 @@ def reader_context(
         "urls": _urls(document),
         "text_length": len(document.text),
         "stance_choices": Stance.choices,
+        "stance_key": [
+            *((value, label, STANCE_MARKS[value]) for value, label in Stance.choices),
+            ("none", "No stance yet", STANCE_MARKS["none"]),
+        ],
     }
 
 

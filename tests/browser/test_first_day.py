@@ -222,3 +222,35 @@ def test_after_a_conflict_the_page_shows_the_current_annotation_and_keeps_the_re
         "Read again: he opposes it.",
         3,
     )
+
+
+# Stance without colour ------------------------------------------------------------------
+
+
+def test_stance_shows_as_a_sign_and_a_pattern_and_overlapping_highlights_all_stay_visible(
+    page, sign_in, cast
+):
+    document = make_document(cast.project, title="Overlaps")
+    outer = make_annotation(document, start=0, end=40, stance="support", created_by=cast.alice)
+    inner = make_annotation(document, start=15, end=25, stance="oppose", created_by=cast.alice)
+    untagged = make_annotation(document, start=50, end=60, created_by=cast.alice)
+    sign_in("carol")
+    open_reader(page, document)
+    key = page.get_by_role("list", name="Stance key")
+    for text in ("+Support", "−Oppose", "=Neutral", "?No stance yet"):
+        expect(key.get_by_role("listitem").filter(has_text=text[1:])).to_have_text(text)
+
+    def sign(ids):
+        return page.locator(f'#document-text [data-ids="{ids}"]').first.evaluate(
+            "(el) => getComputedStyle(el, '::before').content"
+        )
+
+    assert sign(f"{outer.pk}") == '"+"'
+    assert sign(f"{outer.pk} {inner.pk}") == '"−"'
+    assert sign(f"{untagged.pk}") == '"?"'
+    # Where the two overlap, both underlines are drawn: the outer solid, the inner dashed.
+    layers = page.locator(f'#document-text [data-ids="{outer.pk} {inner.pk}"]').evaluate(
+        "(el) => getComputedStyle(el).backgroundImage"
+    )
+    assert "linear-gradient(rgb(46, 125, 50), rgb(46, 125, 50))" in layers  # support, solid
+    assert "repeating-linear-gradient(90deg, rgb(198, 40, 40) 0px, rgb(198, 40, 40) 7px" in layers
