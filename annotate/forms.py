@@ -24,7 +24,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class ActorSearchForm(forms.Form):
-    q = forms.CharField(label="Search actors", required=False)
+    q = forms.CharField(label="Search actors", required=False, max_length=200)
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Any kind"), *ActorKind.choices]
     )
@@ -68,7 +68,7 @@ class ActorForm(forms.Form):
 
 
 class ClaimSearchForm(forms.Form):
-    q = forms.CharField(label="Search claims", required=False)
+    q = forms.CharField(label="Search claims", required=False, max_length=300)
     parent = forms.ChoiceField(label="Parent", required=False)
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any):

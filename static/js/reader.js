@@ -502,6 +502,22 @@
     }, 0);
   });
 
+  // On a touch screen a selection is made with handles, and no mouseup tells when it is
+  // done: the form opens once the selection has rested for a moment.
+  let pointer = "mouse";
+  let touchTimer;
+  document.addEventListener("pointerdown", (event) => {
+    pointer = event.pointerType;
+  });
+  document.addEventListener("selectionchange", () => {
+    if (!canAnnotate || pointer !== "touch" || (panel && !panel.hidden)) return;
+    window.clearTimeout(touchTimer);
+    touchTimer = window.setTimeout(() => {
+      const selected = selectedPassage();
+      if (selected && panel.hidden) openNewForm(selected);
+    }, 600);
+  });
+
   reader.addEventListener("focusin", (event) => {
     if (event.target !== articleEl()) return;
     const selection = window.getSelection();
@@ -565,6 +581,7 @@
   }
 
   document.addEventListener("keydown", (event) => {
+    pointer = "keyboard";
     if (inText(event.target) && (!panel || panel.hidden)) {
       const seg = event.target.closest("[data-s]");
       if (seg && ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"].includes(event.key)) {

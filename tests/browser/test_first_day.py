@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotate.models import Annotation
-from tests.browser.test_reader import drag_select, open_reader
+from tests.browser.test_reader import dom_select, drag_select, open_reader
 from tests.factories import make_actor, make_annotation, make_claim, make_document
 
 
@@ -254,3 +254,156 @@ def test_stance_shows_as_a_sign_and_a_pattern_and_overlapping_highlights_all_sta
     )
     assert "linear-gradient(rgb(46, 125, 50), rgb(46, 125, 50))" in layers  # support, solid
     assert "repeating-linear-gradient(90deg, rgb(198, 40, 40) 0px, rgb(198, 40, 40) 7px" in layers
+
+
+# A phone, 390 px wide ---------------------------------------------------------------------
+
+LONG = "Ministry-of-Foreign-Affairs-of-the-Russian-Federation-and-its-many-departments"
+
+
+@pytest.fixture
+def phone(browser, live_server, cast):
+    """A phone-sized page with a touch screen, signed in as bob."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/projects/**")
+    yield page
+    context.close()
+    assert not errors, f"the page raised errors: {errors}"
+
+
+def sideways(page) -> list[str]:
+    """What sticks out to the right of the viewport, if the page scrolls sideways."""
+    # A phone zooms out to show a page that is too wide, so the viewport's own width may
+    # grow with the page: compare with the screen's width instead.
+    return page.evaluate(
+        """(width) => {
+          if (document.documentElement.scrollWidth <= width) return [];
+          return Array.from(document.querySelectorAll("body *"))
+            .filter((el) => !el.closest(".table-scroll"))
+            .filter((el) => el.getBoundingClientRect().right > width + 1)
+            .slice(0, 5).map((el) => el.tagName + "." + el.className)
+            .concat(["scroll width " + document.documentElement.scrollWidth]);
+        }""",
+        page.viewport_size["width"],
+    )
+
+
+def test_no_page_scrolls_sideways_on_a_phone_and_wide_tables_scroll_in_their_box(phone, cast):
+    from annotate import services
+
+    cast.project.name = "Japan–Russia relations " + LONG
+    cast.project.save()
+    document = make_document(cast.project, title="Talks " + LONG, source_name=LONG)
+    actor = make_actor(cast.project, LONG, aliases=["MFA"])
+    claim = make_claim(cast.project, "Japan should lift sanctions " + LONG)
+    kept = make_annotation(
+        document, actor=actor, claim=claim, stance="oppose", created_by=cast.bob, note=LONG
+    )
+    services.update_annotation(annotation=kept, updated_by=cast.bob, stance="support")
+    trashed = make_annotation(document, start=10, end=20, actor=actor, created_by=cast.bob)
+    services.trash_annotation(annotation=trashed, trashed_by=cast.bob)
+    slug = cast.project.slug
+    pages = {
+        "projects": "/projects/",
+        "documents": f"/projects/{slug}/",
+        "reader": document.get_absolute_url(),
+        "actors": f"/projects/{slug}/actors/",
+        "claims": f"/projects/{slug}/claims/",
+        "actor history": f"/projects/{slug}/actors/{actor.pk}/history/",
+        "import": f"/projects/{slug}/import/",
+        "matrix": f"/projects/{slug}/matrix/",
+        "trash": f"/projects/{slug}/trash/",
+        "members": f"/projects/{slug}/members/",
+        "token": "/account/api-token/",
+        "history": f"/projects/{slug}/annotations/{kept.pk}/history/",
+        "document details": f"/projects/{slug}/documents/{document.pk}/edit/",
+    }
+    for name, url in pages.items():
+        phone.goto(url)
+        assert sideways(phone) == [], f"{name} scrolls sideways"
+        nav = phone.get_by_role("navigation", name="Project")
+        if nav.count():
+            assert nav.bounding_box()["width"] <= 390, f"{name}: the project navigation is wider"
+    phone.goto(f"/projects/{slug}/")
+    table = phone.get_by_role("region", name="Documents")
+    assert table.evaluate("(el) => getComputedStyle(el).overflowX") == "auto"
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(LONG)
+
+
+def test_selecting_text_by_touch_opens_the_form(phone, cast):
+    document = make_document(cast.project, title="On a phone")
+    phone.goto(document.get_absolute_url())
+    text = phone.locator("#document-text")
+    box = text.bounding_box()
+    phone.touchscreen.tap(box["x"] + 20, box["y"] + 20)
+    dom_select(phone, "Shinzo Abe")
+    expect(phone.get_by_role("dialog")).to_be_visible()
+    expect(phone.locator("#form-quote")).to_have_text("Shinzo Abe")
+    assert sideways(phone) == []
+    phone.get_by_role("button", name="Support", exact=True).tap()
+    phone.get_by_role("button", name="Save annotation").tap()
+    expect(phone.locator("#annotation-list li[data-id]")).to_have_count(1)
+    assert Annotation.objects.get().quote == "Shinzo Abe"
+
+
+def test_text_fields_are_no_longer_than_their_columns(page, sign_in, cast):
+    document = make_document(cast.project, title="Limits")
+    actor = make_actor(cast.project, "Shinzo Abe")
+    slug = cast.project.slug
+    expected = {
+        "title": "500",
+        "source_name": "200",
+        "author": "300",
+        "language": "35",
+        "source_url": "2000",
+        "name": "200",
+        "label": "300",
+        "colour": "7",
+        "username": "150",
+        "actor": "200",
+        "claim": "300",
+    }
+    page.goto("/accounts/login/")
+    expect(page.get_by_label("Username")).to_have_attribute("maxlength", "150")
+    sign_in("alice")
+    seen = set()
+    for url in [
+        f"/projects/{slug}/",
+        f"/projects/{slug}/import/",
+        f"/projects/{slug}/documents/{document.pk}/edit/",
+        f"/projects/{slug}/actors/new/",
+        f"/projects/{slug}/actors/{actor.pk}/edit/",
+        f"/projects/{slug}/claims/new/",
+        f"/projects/{slug}/members/",
+        f"/projects/{slug}/actors/",
+        f"/projects/{slug}/claims/",
+        document.get_absolute_url(),
+    ]:
+        page.goto(url)
+        fields = page.locator(
+            "main input[type=text], main input[type=search], main input[type=url], main input:not([type])"
+        )
+        for index in range(fields.count()):
+            field = fields.nth(index)
+            name = field.get_attribute("name")
+            limit = field.get_attribute("maxlength")
+            if name == "aliases":  # a list of names, each checked on its own
+                continue
+            assert limit, f"{url}: {name} has no maxlength"
+            if name in expected:
+                assert limit == expected[name], f"{url}: {name} allows {limit}"
+                seen.add(name)
+    assert seen == set(expected)
