@@ -46,6 +46,7 @@ class ReaderRow:
     created_by_id: int | None
     username: str | None
     updated_at: datetime
+    note: str
 
 
 ROW_FIELDS = (
@@ -61,6 +62,7 @@ ROW_FIELDS = (
     "created_by_id",
     "created_by__username",
     "updated_at",
+    "note",
 )
 
 
@@ -90,10 +92,15 @@ def filter_options(rows: list[ReaderRow], key: str, name: str) -> list[tuple[str
 
 STANCE_LABELS = dict(Stance.choices)
 QUOTE_SHOWN = 180
+NOTE_SHOWN = 300
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_entries(rows: list[ReaderRow]) -> SafeString:
-    """The side list's entries: quote, actor, stance, claim, who and when.
+    """The side list's entries: quote, actor, stance, claim, note, who and when.
 
     Built here rather than in a template loop because the reader must stay fast with
     thousands of annotations; every value is escaped.
@@ -101,7 +108,13 @@ def render_entries(rows: list[ReaderRow]) -> SafeString:
     parts: list[str] = []
     zone = timezone.get_current_timezone()
     for row in rows:
-        quote = row.quote if len(row.quote) <= QUOTE_SHOWN else row.quote[: QUOTE_SHOWN - 1] + "…"
+        quote = _shorten(row.quote, QUOTE_SHOWN)
+        note = (
+            f'<span class="entry-note"><span class="visually-hidden">Note: </span>'
+            f"{escape(_shorten(row.note, NOTE_SHOWN))}</span>"
+            if row.note.strip()
+            else ""
+        )
         stance = row.stance or "none"
         when = row.updated_at.astimezone(zone)
         parts.append(
@@ -112,6 +125,7 @@ def render_entries(rows: list[ReaderRow]) -> SafeString:
             f"{escape(row.actor_name or 'no actor')}</span> · "
             f'<span class="entry-stance">{STANCE_LABELS.get(stance, "no stance")}</span> · '
             f'<span class="entry-claim">{escape(row.claim_label or "no claim")}</span></span>'
+            f"{note}"
             f'<span class="entry-who">{escape(row.username or "unknown")}, '
             f'<time datetime="{when.isoformat()}">{when:%Y-%m-%d %H:%M}</time></span></li>'
         )

@@ -407,3 +407,35 @@ def test_text_fields_are_no_longer_than_their_columns(page, sign_in, cast):
                 assert limit == expected[name], f"{url}: {name} allows {limit}"
                 seen.add(name)
     assert seen == set(expected)
+
+
+# Notes and history ---------------------------------------------------------------------------
+
+
+def test_notes_show_in_the_side_list_and_history_reads_as_names_and_words(page, sign_in, cast):
+    from annotate import services
+
+    document = make_document(cast.project, title="Notes")
+    abe = make_actor(cast.project, "Shinzo Abe", aliases=["Abe"])
+    putin = make_actor(cast.project, "Vladimir Putin")
+    annotation = make_annotation(
+        document, actor=abe, stance="support", created_by=cast.bob, note="Said on TV."
+    )
+    services.update_annotation(
+        annotation=annotation, updated_by=cast.bob, actor=putin, stance="oppose"
+    )
+    services.update_actor(actor=abe, updated_by=cast.alice, aliases=["Abe", "PM Abe"])
+    sign_in("carol")
+    open_reader(page, document)
+    expect(page.locator(f"#entry-{annotation.pk}")).to_contain_text("Said on TV.")
+
+    page.goto(f"/projects/{cast.project.slug}/annotations/{annotation.pk}/history/")
+    changes = page.get_by_role("table", name="Changes, newest first")
+    expect(changes).to_contain_text("Shinzo Abe → Vladimir Putin")
+    expect(changes).to_contain_text("Support → Oppose")
+    expect(changes).not_to_contain_text("support →")
+
+    page.goto(f"/projects/{cast.project.slug}/actors/{abe.pk}/history/")
+    changes = page.get_by_role("table", name="Changes, newest first")
+    expect(changes).to_contain_text("Abe → Abe, PM Abe")
+    expect(changes).not_to_contain_text("[")
