@@ -439,3 +439,41 @@ def test_notes_show_in_the_side_list_and_history_reads_as_names_and_words(page, 
     changes = page.get_by_role("table", name="Changes, newest first")
     expect(changes).to_contain_text("Abe → Abe, PM Abe")
     expect(changes).not_to_contain_text("[")
+
+
+# Page junk ----------------------------------------------------------------------------------
+
+
+def test_the_demo_page_and_an_imported_web_page_read_without_page_junk(
+    page, sign_in, cast, tmp_path
+):
+    from django.core.management import call_command
+
+    from tests.corpus.test_import import CHROME_HTML
+
+    call_command("load_demo", verbosity=0)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("demo")
+    page.get_by_label("Password").fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Japan–Russia relations").click()
+    page.get_by_role("link", name="Tense US-Russia relations complicate Abe's diplomacy").click()
+    text = page.get_by_role("article", name="Document text")
+    expect(text).to_contain_text("TOKYO -- Increased tensions over Ukraine")
+    for junk in ("Artboard", "Created with Sketch", "Icon Facebook", "placeholder image"):
+        expect(text).not_to_contain_text(junk)
+
+    page_file = tmp_path / "nikkei.html"
+    page_file.write_text(CHROME_HTML, encoding="utf-8")
+    page.context.clear_cookies()
+    sign_in("bob")
+    page.goto(f"/projects/{cast.project.slug}/import/")
+    page.get_by_label("Files").set_input_files(str(page_file))
+    page.get_by_role("button", name="Import").click()
+    page.get_by_role(
+        "link", name="Tense US-Russia relations complicate Abe's diplomacy", exact=True
+    ).click()
+    text = page.get_by_role("article", name="Document text")
+    expect(text).to_contain_text("TOKYO -- Increased tensions over Ukraine")
+    for junk in ("Arrow", "Icon Mail", "Icon Print", "Eye Icon"):
+        expect(text).not_to_contain_text(junk)
