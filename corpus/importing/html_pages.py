@@ -14,7 +14,6 @@ from .decoding import decode
 from .formats import DocumentDraft, ParsedFile, Rejected
 from .text_files import title_from_filename
 
-
 # Class names that mark an element as an icon (icon, icon-mail, fa, fa-print, glyphicon…).
 ICON_CLASS = re.compile(
     r"^(icons?|fa[srbl]?|glyphicon|material-(icons|symbols)(-\w+)?"

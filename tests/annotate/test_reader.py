@@ -74,7 +74,7 @@ def test_overlapping_and_nested_annotations_each_cover_their_own_segments(cast):
     assert f'data-s="8" data-ids="{outer.pk} {crossing.pk}"' in html
     assert f'class="hl st-none d1 l1-none" data-s="10" data-ids="{crossing.pk}"' in html
     # Both underlines where the crossing one begins, and its sign there.
-    assert re.search(rf'l1-support l2-none" data-s="8" [^>]*data-marks="\?"', html)
+    assert re.search(r'l1-support l2-none" data-s="8" [^>]*data-marks="\?"', html)
 
 
 def test_reader_shows_the_text_and_the_annotations_in_reading_order(client, cast, document):

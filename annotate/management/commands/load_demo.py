@@ -47,9 +47,7 @@ class Command(BaseCommand):
             # By its text, or by its file for a demo loaded before its copy was cleaned.
             existing = (
                 Document.objects.filter(project=project, content_hash=content_hash(text)).first()
-                or Document.objects.filter(
-                    project=project, original_filename=spec["file"]
-                ).first()
+                or Document.objects.filter(project=project, original_filename=spec["file"]).first()
             )
             if existing is None:
                 existing = create_document(
