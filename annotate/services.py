@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from corpus.models import Document, Project
+from corpus.words import counted
 
 from .models import Actor, ActorKind, Annotation, Claim, Stance
 
@@ -429,8 +430,8 @@ def annotation_text_lock(document: Document) -> str | None:
     count = Annotation.objects.filter(document=document).count()
     if count:
         return (
-            f"The text cannot change: {count} annotation(s), trashed ones included, "
-            "point into it by offset."
+            f"The text cannot change: {counted(count, 'annotation')}, trashed ones included, "
+            f"{'points' if count == 1 else 'point'} into it by offset."
         )
     return None
 
@@ -793,7 +794,7 @@ def _delete_entry(entry: Actor | Claim, noun: str, link: str, user: User | None)
         raise ValidationError(
             {
                 "non_field_errors": [
-                    f"“{entry}” is used by {used} annotation(s), trashed ones included; "
+                    f"“{entry}” is used by {counted(used, 'annotation')}, trashed ones included; "
                     f"merge it into another {noun} instead, so that no annotation loses it."
                 ]
             }
