@@ -257,6 +257,10 @@ def change_document_text(*, document: Document, text: str) -> Document:
     return document
 
 
+#: Project URLs share their place with these pages (/projects/new/).
+RESERVED_SLUGS = {"new"}
+
+
 def create_project(*, name: str, owner: User, description: str = "") -> Project:
     """Create a project with a unique slug and make its creator the owner."""
     name = name.strip()
@@ -265,7 +269,7 @@ def create_project(*, name: str, owner: User, description: str = "") -> Project:
     base = slugify(name)[:180] or "project"
     with transaction.atomic():
         slug, n = base, 1
-        while Project.objects.filter(slug=slug).exists():
+        while slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exists():
             n += 1
             slug = f"{base}-{n}"
         project = Project.objects.create(name=name, slug=slug, description=description)

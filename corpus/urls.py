@@ -6,6 +6,7 @@ app_name = "corpus"
 
 urlpatterns = [
     path("projects/", projects.project_list, name="project-list"),
+    path("projects/new/", projects.project_create, name="project-create"),
     path("projects/<slug:project>/", projects.project_detail, name="project-detail"),
     path("projects/<slug:project>/import/", imports.import_documents, name="import"),
     path(

@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
-from corpus import hooks
+from corpus import hooks, services
 from corpus.access import project_access
+from corpus.forms import ProjectForm
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
@@ -34,6 +40,27 @@ def health(request: HttpRequest) -> JsonResponse:
 def project_list(request: HtmxHttpRequest) -> HttpResponse:
     projects = Project.objects.visible_to(request.user).order_by("name", "id")
     return render(request, "corpus/project_list.html", {"projects": projects})
+
+
+@login_required
+def project_create(request: HtmxHttpRequest) -> HttpResponse:
+    """A new project, owned by whoever creates it."""
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_project(
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                owner=cast(User, request.user),
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, f"Created the project “{project.name}”. You own it.")
+            return redirect(project)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "corpus/project_form.html", {"form": form}, status=status)
 
 
 class DocumentFilterForm(forms.Form):

@@ -13,7 +13,6 @@ from annotate.models import Annotation
 from tests.browser.test_reader import dom_select, drag_select, open_reader
 from tests.factories import make_actor, make_annotation, make_claim, make_document
 
-
 # Type-ahead -------------------------------------------------------------------------------
 
 
@@ -123,9 +122,7 @@ def test_the_keyboard_moves_a_caret_by_character_word_and_sentence_and_shift_ext
     expect(page.locator("#form-quote")).to_have_text("ties")
 
 
-def test_mouse_selections_snap_to_words_unless_exact_characters_are_asked_for(
-    page, sign_in, cast
-):
+def test_mouse_selections_snap_to_words_unless_exact_characters_are_asked_for(page, sign_in, cast):
     document = make_document(cast.project, title="Snapping")
     sign_in("bob")
     open_reader(page, document)
@@ -394,7 +391,8 @@ def test_text_fields_are_no_longer_than_their_columns(page, sign_in, cast):
     ]:
         page.goto(url)
         fields = page.locator(
-            "main input[type=text], main input[type=search], main input[type=url], main input:not([type])"
+            "main input[type=text], main input[type=search], main input[type=url], "
+            "main input:not([type])"
         )
         for index in range(fields.count()):
             field = fields.nth(index)
@@ -477,3 +475,103 @@ def test_the_demo_page_and_an_imported_web_page_read_without_page_junk(
     expect(text).to_contain_text("TOKYO -- Increased tensions over Ukraine")
     for junk in ("Arrow", "Icon Mail", "Icon Print", "Eye Icon"):
         expect(text).not_to_contain_text(junk)
+
+
+# Import, search, a new project and a password ------------------------------------------------
+
+
+def test_the_import_page_shows_upload_progress_and_counts_in_words(page, sign_in, cast, tmp_path):
+    first = tmp_path / "first.txt"
+    first.write_text("Abe will visit Moscow in May.\n" * 20000, encoding="utf-8")  # ~600 KB
+    sign_in("bob")
+    page.goto(f"/projects/{cast.project.slug}/import/")
+    # A slow line (200 KB/s up), so that the upload takes a few seconds to watch.
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 200_000},
+    )
+    page.get_by_label("Files").set_input_files(str(first))
+    page.get_by_label("Title").fill("Phone call")
+    page.get_by_label("Text").fill("Putin called Abe on Wednesday.")
+    page.get_by_role("button", name="Import").click()
+    progress = page.get_by_role("progressbar", name="Upload progress")
+    expect(progress).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="uploaded")).to_have_text(
+        re.compile(r"^[1-9]\d?% uploaded$")
+    )
+    expect(progress).to_have_attribute("value", re.compile(r"^[1-9]\d?$"))
+    summary = page.locator(".import-summary")
+    expect(summary).to_have_text(
+        "2 documents imported from 1 file and the pasted text: 2 imported, 0 duplicate, 0 rejected."
+    )
+    expect(progress).to_be_hidden()
+    results = page.get_by_role("table", name="Result for each file and the pasted text")
+    expect(results.get_by_role("row", name="first.txt")).to_contain_text("Imported")
+    expect(results.get_by_role("row", name="Pasted text")).to_contain_text("Imported")
+
+    page.get_by_label("Text").fill("Lavrov met Kishida in Moscow.")
+    page.get_by_role("button", name="Import").click()
+    expect(summary).to_have_text(
+        "1 document imported from the pasted text: 1 imported, 0 duplicate, 0 rejected."
+    )
+    expect(page.get_by_role("table", name="Result for the pasted text")).to_be_visible()
+
+
+def test_enter_in_the_search_field_asks_once_and_snippets_keep_whole_words(page, sign_in, cast):
+    words = "Kremlin representatives deliberately postponed consultations regarding territorial "
+    make_document(
+        cast.project, title="Long piece", text=words * 6 + "sanctions remain. " + words * 6
+    )
+    sign_in("carol")
+    page.goto(f"/projects/{cast.project.slug}/")
+    search = page.get_by_label("Search documents")
+    search.fill("sanctions")
+    snippet = page.locator(".snippet")
+    expect(snippet.locator("mark")).to_have_text("sanctions")
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "q=" in request.url else None)
+    search.press("Enter")
+    expect(snippet.locator("mark")).to_have_text("sanctions")
+    page.wait_for_timeout(600)  # past the type-ahead's delay: any second request has gone
+    assert len(asked) == 1, asked
+    text = snippet.text_content().strip("…")
+    whole = set(words.split()) | {"sanctions", "remain."}
+    first, last = text.split()[0], text.split()[-1]
+    assert first in whole and last in whole, text
+
+
+def test_a_new_project_belongs_to_its_creator_and_its_empty_page_points_to_import(
+    page, sign_in, cast
+):
+    sign_in("mallory")
+    page.get_by_role("link", name="New project").click()
+    page.get_by_label("Name").fill("Arctic shipping")
+    page.get_by_label("Description").fill("Who wants the northern sea route opened.")
+    page.get_by_role("button", name="Create project").click()
+    expect(page.get_by_role("heading", name="Arctic shipping")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("You own it.")
+    page.get_by_role("main").get_by_role("link", name="Import documents").click()
+    expect(page.get_by_role("heading", name="Import documents")).to_be_visible()
+    from corpus.access import role_in
+    from corpus.models import Project, Role
+
+    project = Project.objects.get(name="Arctic shipping")
+    assert role_in(cast.mallory, project) == Role.OWNER
+
+
+def test_the_password_is_changed_from_the_header_on_a_page_like_the_others(page, sign_in, cast):
+    from django.contrib.auth import authenticate
+
+    sign_in("bob")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Change password").click()
+    expect(page.get_by_role("heading", name="Change password")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()  # the app's own page
+    page.get_by_label("Old password").fill("pass-word-123")
+    page.get_by_label("New password", exact=True).fill("a-new-pass-phrase-77")
+    page.get_by_label("New password confirmation").fill("a-new-pass-phrase-77")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("heading", name="Password changed")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    assert authenticate(username="bob", password="a-new-pass-phrase-77") is not None
