@@ -5,22 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from corpus.models import Project
 
 from .models import Actor, ActorKind, Claim
 
 COLOUR_HELP = "Optional, as #rrggbb (for example #1a56a7)."
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's field-by-field errors on the form's fields (or above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class ActorSearchForm(forms.Form):

@@ -1,8 +1,18 @@
 """Forms of the corpus pages; the services in corpus.services decide."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import Role
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's field-by-field errors on the form's fields (or above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class ProjectForm(forms.Form):

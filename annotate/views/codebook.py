@@ -29,10 +29,10 @@ from annotate.forms import (
     ClaimForm,
     ClaimSearchForm,
     MergeForm,
-    add_service_errors,
 )
 from annotate.models import Actor, Claim, complete
 from corpus.access import ProjectAccess, project_access, require_annotator, require_owner
+from corpus.forms import add_service_errors
 from corpus.http import HtmxHttpRequest
 from corpus.models import Project
 

@@ -21,7 +21,6 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from annotate import services
-from annotate.forms import add_service_errors
 from annotate.highlights import (
     STANCE_LABELS,
     STANCE_MARKS,
@@ -33,6 +32,7 @@ from annotate.highlights import (
 )
 from annotate.models import Actor, Annotation, Claim, Stance
 from corpus.access import caller_role, project_access, require_annotator
+from corpus.forms import add_service_errors
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project, Role
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from corpus.access import project_access, require_annotator
+from corpus.forms import add_service_errors
 from corpus.importing.forms import DocumentDetailsForm
 from corpus.models import Document
 from corpus.services import update_document_metadata
@@ -38,8 +39,7 @@ def document_edit(request: HttpRequest, project: str, document: int) -> HttpResp
             try:
                 update_document_metadata(document=document_obj, **changes)
             except ValidationError as error:
-                for name, problems in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, problems)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Saved the details of “{document_obj.title}”.")
                 return redirect(document_obj)

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from corpus import hooks, services
 from corpus.access import project_access
-from corpus.forms import ProjectForm
+from corpus.forms import ProjectForm, add_service_errors
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
@@ -54,8 +54,7 @@ def project_create(request: HtmxHttpRequest) -> HttpResponse:
                 owner=cast(User, request.user),
             )
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Created the project “{project.name}”. You own it.")
             return redirect(project)

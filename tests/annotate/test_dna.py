@@ -235,7 +235,7 @@ def test_dna_statements_become_statements_with_exact_quotes_actors_claims_and_st
         "Lifting the Ukraine sanctions."
     )
     assert "With 3 statements" in result.message
-    assert "1 statement of other types was not imported" in result.message
+    assert "1 statement of other types (not “DNA Statement”) was not imported" in result.message
 
 
 def test_dna_actors_already_in_the_codebook_are_reused(cast, dna_file):

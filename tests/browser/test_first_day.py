@@ -1,4 +1,4 @@
-"""What a newcomer meets on the first day: type-ahead, keyboard annotating, conflicts,
+"""What a newcomer meets on the first day: type-ahead, keyboard annotating,
 stance without colour, phone widths, readable history, clean imports and the small
 courtesies around them."""
 
@@ -162,63 +162,6 @@ def test_keyboard_selections_over_emoji_cjk_and_combining_accents_round_trip(
     # Code points, not UTF-16 units: the flag is 2, q̃ is 2, the scientist is 4.
     assert (saved.start, saved.end) == (3, 3 + len(quote))
     assert text[saved.start : saved.end] == saved.quote == quote
-
-
-# A conflict ---------------------------------------------------------------------------------
-
-
-def test_after_a_conflict_the_page_shows_the_current_annotation_and_keeps_the_refused_change(
-    page, sign_in, cast, browser, live_server
-):
-    document = make_document(cast.project, title="Two editors")
-    annotation = make_annotation(document, start=0, end=5, stance="support", created_by=cast.bob)
-    sign_in("bob")
-    open_reader(page, document)
-    highlight = page.locator(f'#document-text [data-ids~="{annotation.pk}"]').first
-    highlight.click()
-
-    other = browser.new_context(base_url=live_server.url)
-    try:
-        alice = other.new_page()
-        alice.goto("/accounts/login/")
-        alice.get_by_label("Username").fill("alice")
-        alice.get_by_label("Password").fill("pass-word-123")
-        alice.get_by_role("button", name="Sign in").click()
-        alice.wait_for_url("**/projects/**")
-        alice.goto(document.get_absolute_url())
-        alice.locator(f'[data-ids~="{annotation.pk}"]').first.click()
-        alice.get_by_role("button", name="Neutral", exact=True).click()
-        alice.get_by_role("button", name="Save annotation").click()
-        expect(alice.locator(f"#entry-{annotation.pk}")).to_contain_text("Neutral")
-    finally:
-        other.close()
-
-    page.get_by_role("button", name="Oppose", exact=True).click()
-    page.get_by_label("Note").fill("Read again: he opposes it.")
-    page.get_by_role("button", name="Save annotation").click()
-    expect(page.get_by_role("alert")).to_contain_text("This annotation was changed")
-    # The text and the side list show alice's save, not what the page had before.
-    expect(page.locator(f"#entry-{annotation.pk}")).to_contain_text("Neutral")
-    expect(highlight).to_have_class(re.compile("st-neutral"))
-    expect(page.get_by_role("button", name="Neutral", exact=True)).to_have_attribute(
-        "aria-pressed", "true"
-    )
-    refused = page.get_by_role("region", name="Your change that was not saved")
-    expect(refused).to_contain_text("Oppose")
-    expect(refused).to_contain_text("Read again: he opposes it.")
-    refused.get_by_role("button", name="Apply my change again").click()
-    expect(page.get_by_role("button", name="Oppose", exact=True)).to_have_attribute(
-        "aria-pressed", "true"
-    )
-    expect(page.get_by_label("Note")).to_have_value("Read again: he opposes it.")
-    page.get_by_role("button", name="Save annotation").click()
-    expect(page.locator(f"#entry-{annotation.pk}")).to_contain_text("Oppose")
-    annotation.refresh_from_db()
-    assert (annotation.stance, annotation.note, annotation.version) == (
-        "oppose",
-        "Read again: he opposes it.",
-        3,
-    )
 
 
 # Stance without colour ------------------------------------------------------------------
