@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from corpus.importing import DocumentDraft, ParsedFile, Rejected
 from corpus.models import Document
 from corpus.services import normalize_text
+from corpus.words import counted
 
 from .models import Actor, ActorKind, Claim, Stance
 from .services.annotations import BulkValidationError, NewAnnotation, create_annotations
@@ -334,7 +335,8 @@ def _parse(data: bytes) -> tuple[list[DocumentDraft], list[list[_Statement]], st
             )
         statements.append(document_statements)
     skipped = (
-        f"{others} statement(s) of other types (not “{STATEMENT_TYPE}”) were not imported."
+        f"{counted(others, 'statement')} of other types (not “{STATEMENT_TYPE}”) "
+        f"{'was' if others == 1 else 'were'} not imported."
         if others
         else ""
     )
@@ -444,13 +446,13 @@ def _attach_statements(
     except ValidationError as error:
         raise Rejected(" ".join(error.messages)) from error
     summary = [
-        f"With {len(items)} statement(s); {new_actors} actor(s) and {new_claims} claim(s) "
-        "added to the codebook."
+        f"With {counted(len(items), 'statement')}; {counted(new_actors, 'actor')} and "
+        f"{counted(new_claims, 'claim')} added to the codebook."
     ]
     if passed_over:
         summary.append(
-            f"{passed_over} statement(s) of documents already in the project were not "
-            "imported again."
+            f"{counted(passed_over, 'statement')} of documents already in the project "
+            f"{'was' if passed_over == 1 else 'were'} not imported again."
         )
     if skipped:
         summary.append(skipped)

@@ -20,7 +20,7 @@ COLOUR_HELP = "Optional, as #rrggbb (for example #1a56a7)."
 
 
 class ActorSearchForm(forms.Form):
-    q = forms.CharField(label="Search actors", required=False)
+    q = forms.CharField(label="Search actors", required=False, max_length=200)
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Any kind"), *ActorKind.choices]
     )
@@ -64,7 +64,7 @@ class ActorForm(forms.Form):
 
 
 class ClaimSearchForm(forms.Form):
-    q = forms.CharField(label="Search claims", required=False)
+    q = forms.CharField(label="Search claims", required=False, max_length=300)
     parent = forms.ChoiceField(label="Parent", required=False)
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any):

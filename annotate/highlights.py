@@ -23,8 +23,12 @@ from corpus.models import Document
 from .models import Annotation, Stance
 from .representation import READER
 
-#: Nesting deeper than this is drawn like this depth.
+#: Nesting deeper than this is drawn like this depth (the innermost layers are drawn).
 MAX_DRAWN_DEPTH = 3
+
+#: A sign per stance, shown where each annotation begins, so that stance is never told
+#: by colour alone; the reader's key lists them with their underline patterns.
+STANCE_MARKS = {"support": "+", "oppose": "−", "neutral": "=", "none": "?"}
 
 
 @dataclass(slots=True)
@@ -44,6 +48,7 @@ class ReaderRow:
     created_by_id: int | None
     username: str | None
     updated_at: datetime
+    note: str
 
 
 ROW_FIELDS = READER.sources
@@ -106,10 +111,15 @@ class ReaderFilters:
 
 STANCE_LABELS = dict(Stance.choices)
 QUOTE_SHOWN = 180
+NOTE_SHOWN = 300
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_entries(rows: list[ReaderRow]) -> SafeString:
-    """The side list's entries: quote, actor, stance, claim, who and when.
+    """The side list's entries: quote, actor, stance, claim, note, who and when.
 
     Built here rather than in a template loop because the reader must stay fast with
     thousands of annotations; every value is escaped.
@@ -117,7 +127,13 @@ def render_entries(rows: list[ReaderRow]) -> SafeString:
     parts: list[str] = []
     zone = timezone.get_current_timezone()
     for row in rows:
-        quote = row.quote if len(row.quote) <= QUOTE_SHOWN else row.quote[: QUOTE_SHOWN - 1] + "…"
+        quote = _shorten(row.quote, QUOTE_SHOWN)
+        note = (
+            f'<span class="entry-note"><span class="visually-hidden">Note: </span>'
+            f"{escape(_shorten(row.note, NOTE_SHOWN))}</span>"
+            if row.note.strip()
+            else ""
+        )
         stance = row.stance or "none"
         when = row.updated_at.astimezone(zone)
         parts.append(
@@ -128,6 +144,7 @@ def render_entries(rows: list[ReaderRow]) -> SafeString:
             f"{escape(row.actor_name or 'no actor')}</span> · "
             f'<span class="entry-stance">{STANCE_LABELS.get(stance, "no stance")}</span> · '
             f'<span class="entry-claim">{escape(row.claim_label or "no claim")}</span></span>'
+            f"{note}"
             f'<span class="entry-who">{escape(row.username or "unknown")}, '
             f'<time datetime="{when.isoformat()}">{when:%Y-%m-%d %H:%M}</time></span></li>'
         )
@@ -138,8 +155,10 @@ def render_segments(text: str, annotations: Sequence[Annotation | ReaderRow]) ->
     """The text as ``<span>`` segments split at every annotation boundary.
 
     Every character of ``text`` appears exactly once, escaped, in order. A covered
-    segment is coloured by the stance of its innermost (shortest) annotation and marked
-    with how many annotations cover it.
+    segment is tinted by the stance of its innermost (shortest) annotation, marked with
+    how many annotations cover it, and underlined once per covering annotation, outermost
+    lowest (``l1-<stance>``, ``l2-<stance>``…), each stance with its own pattern. The
+    segment where annotations begin carries their stance signs (``data-marks``).
     """
     bounds = sorted({0, len(text), *(a.start for a in annotations), *(a.end for a in annotations)})
     by_start = sorted(annotations, key=lambda a: (a.start, -a.end, a.pk))
@@ -158,8 +177,15 @@ def render_segments(text: str, annotations: Sequence[Annotation | ReaderRow]) ->
         inner = min(active, key=lambda a: (a.end - a.start, -a.start, -a.pk))
         depth = min(len(active), MAX_DRAWN_DEPTH)
         ids = " ".join(str(a.pk) for a in active)
+        outer_first = sorted(active, key=lambda a: (a.start - a.end, a.start, a.pk))
+        layers = " ".join(
+            f"l{n}-{a.stance or 'none'}"
+            for n, a in enumerate(outer_first[-MAX_DRAWN_DEPTH:], start=1)
+        )
+        marks = "".join(STANCE_MARKS[a.stance or "none"] for a in outer_first if a.start == low)
+        marked = f' data-marks="{marks}"' if marks else ""
         parts.append(
-            f'<span class="hl st-{inner.stance or "none"} d{depth}" data-s="{low}" '
-            f'data-ids="{ids}" data-top="{inner.pk}">{piece}</span>'
+            f'<span class="hl st-{inner.stance or "none"} d{depth} {layers}" data-s="{low}" '
+            f'data-ids="{ids}" data-top="{inner.pk}"{marked}>{piece}</span>'
         )
     return mark_safe("".join(parts))

@@ -178,6 +178,7 @@ READER = Shape(
         ("created_by_id", CREATED_BY),
         ("username", ANNOTATOR),
         ("updated_at", UPDATED_AT.written(None)),
+        ("note", NOTE),
     ]
 )
 

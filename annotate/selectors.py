@@ -279,6 +279,8 @@ class Suggestions:
 
     options: list[tuple[str, str]]
     exact: bool
+    #: How many match in all; the list shows the first ``SUGGESTIONS`` and says so.
+    total: int
 
 
 def suggestions(project: Project, kind: str, query: str) -> Suggestions:
@@ -302,7 +304,7 @@ def suggestions(project: Project, kind: str, query: str) -> Suggestions:
                 exact = exact or same_name(label, query)
                 options.append((label, ""))
     options.sort(key=lambda option: (not search_key(option[0]).startswith(needle), option[0]))
-    return Suggestions(options[:SUGGESTIONS], exact)
+    return Suggestions(options[:SUGGESTIONS], exact, len(options))
 
 
 # The trash --------------------------------------------------------------------------

@@ -175,11 +175,32 @@ def search_documents(queryset: QuerySet[Document], query: str) -> QuerySet[Docum
     return queryset.filter(condition)
 
 
+#: How far an excerpt's edge moves inwards to a space; a script without spaces between
+#: words (Japanese, Chinese) keeps its edge.
+WORD_REACH = 30
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow an excerpt so that it neither begins nor ends inside a word."""
+    if start > 0 and not text[start - 1].isspace():
+        reach = range(start, min(end, start + WORD_REACH))
+        space = next((i for i in reach if text[i].isspace()), None)
+        if space is not None:
+            start = space + 1
+    if end < len(text) and not text[end].isspace():
+        reach = range(end - 1, max(start, end - WORD_REACH), -1)
+        space = next((i for i in reach if text[i].isspace()), None)
+        if space is not None:
+            end = space
+    return start, end
+
+
 def highlight(text: str, query: str, *, width: int = 220, fragments: int = 2) -> SafeString:
     """Excerpts of ``text`` around the query's words, escaped, with the words in <mark>."""
     words = query_words(query)
     if not words or not text:
-        return mark_safe(escape(text[:width]) + ("…" if len(text) > width else ""))
+        _, end = _word_bounds(text, 0, min(len(text), width))
+        return mark_safe(escape(text[:end]) + ("…" if len(text) > end else ""))
     pattern = re.compile(
         r"\b(" + "|".join(re.escape(word) for word in words) + r")[\w'’-]*", re.IGNORECASE
     )
@@ -198,6 +219,7 @@ def highlight(text: str, query: str, *, width: int = 220, fragments: int = 2) ->
         spans = [(0, min(len(text), width))]
     parts = []
     for start, end in spans:
+        start, end = _word_bounds(text, start, end)
         excerpt = text[start:end]
         marked: list[str] = []
         last = 0

@@ -333,7 +333,7 @@ def create_project(*, name: str, owner: User, description: str = "") -> Project:
         base = f"{base}-project"
     with transaction.atomic():
         slug, n = base, 1
-        while Project.objects.filter(slug=slug).exists():
+        while slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exists():
             n += 1
             slug = f"{base}-{n}"
         project = Project.objects.create(name=name, slug=slug, description=description)

@@ -12,6 +12,7 @@ from django.db import connections, router, transaction
 from simple_history.utils import bulk_create_with_history
 
 from corpus.models import Document
+from corpus.words import counted
 
 from ..models import Actor, Annotation, Claim, Stance
 from .codebook import create_actor, create_claim
@@ -276,8 +277,8 @@ def annotation_text_lock(document: Document) -> str | None:
     count = Annotation.objects.filter(document=document).count()
     if count:
         return (
-            f"The text cannot change: {count} annotation(s), trashed ones included, "
-            "point into it by offset."
+            f"The text cannot change: {counted(count, 'annotation')}, trashed ones included, "
+            f"{'points' if count == 1 else 'point'} into it by offset."
         )
     return None
 

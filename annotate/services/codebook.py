@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from corpus.models import Project
+from corpus.words import counted
 
 from ..models import Actor, ActorKind, Annotation, Claim
 from ..names import name_key, names_of
@@ -372,7 +373,7 @@ def _delete_entry(entry: Actor | Claim, noun: str, link: str, user: User | None)
         raise ValidationError(
             {
                 "non_field_errors": [
-                    f"“{entry}” is used by {used} annotation(s), trashed ones included; "
+                    f"“{entry}” is used by {counted(used, 'annotation')}, trashed ones included; "
                     f"merge it into another {noun} instead, so that no annotation loses it."
                 ]
             }

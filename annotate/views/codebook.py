@@ -27,7 +27,6 @@ from annotate.forms import (
     ClaimForm,
     ClaimSearchForm,
     MergeForm,
-    add_service_errors,
 )
 from annotate.models import Actor, Claim
 from annotate.services.codebook import (
@@ -43,6 +42,7 @@ from annotate.services.codebook import (
 )
 from annotate.services.history import history_of
 from corpus.access import ProjectAccess, project_access, require_annotator, require_owner
+from corpus.forms import add_service_errors
 from corpus.http import HtmxHttpRequest
 from corpus.models import Project
 

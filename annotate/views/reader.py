@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +24,8 @@ from django_htmx.http import trigger_client_event
 from annotate import selectors
 from annotate.forms import AnnotationForm, add_service_errors
 from annotate.highlights import (
+    STANCE_LABELS,
+    STANCE_MARKS,
     ReaderFilters,
     filter_options,
     reader_rows,
@@ -100,6 +102,10 @@ def reader_context(
         "urls": _urls(document),
         "text_length": len(document.text),
         "stance_choices": Stance.choices,
+        "stance_key": [
+            *((value, label, STANCE_MARKS[value]) for value, label in Stance.choices),
+            ("none", "No stance yet", STANCE_MARKS["none"]),
+        ],
     }
 
 
@@ -171,15 +177,30 @@ def _initial(annotation: Annotation) -> dict[str, Any]:
     }
 
 
+def _refused_values(data: QueryDict) -> dict[str, str] | None:
+    """What a refused edit asked for, to be shown and applied again; None for a delete."""
+    if "actor" not in data:
+        return None
+    stance = data.get("stance", "")
+    return {
+        "actor": data.get("actor", ""),
+        "claim": data.get("claim", ""),
+        "stance": stance if stance in Stance.values else "",
+        "stance_label": str(STANCE_LABELS.get(stance, "no stance")),
+        "note": data.get("note", ""),
+    }
+
+
 def _stale_response(
-    request: HtmxHttpRequest, document: Document, stale: StaleVersion
+    request: HtmxHttpRequest, document: Document, role: Role, stale: StaleVersion
 ) -> HttpResponse:
+    """The form with the current values and the refused ones beside them, and the text and
+    side list as they now are, so that nothing on the page is out of date."""
     current = Annotation.objects.select_related("actor", "claim").get(pk=stale.current.pk)
     form = AnnotationForm(initial=_initial(current), project=document.project, editing=True)
     who = current.history.select_related("history_user").order_by("-history_id").first()
     by = f" (last saved by {who.history_user})" if who and who.history_user else ""
-    return _form_response(
-        request,
+    context = _form_context(
         document,
         form,
         current,
@@ -188,8 +209,12 @@ def _stale_response(
             "change was not saved. The form now shows the current values; "
             "apply your change again and save."
         ),
-        status=409,
     )
+    context["refused"] = _refused_values(request.POST)
+    html = render_to_string(TEMPLATE + "#annotation-form", context, request=request)
+    body = reader_context(request, document, role, ReaderFilters.from_query(request.POST))
+    html += render_to_string(TEMPLATE + "#reader-body", {**body, "oob": True}, request=request)
+    return HttpResponse(html, status=409)
 
 
 def _body_response(
@@ -297,7 +322,7 @@ def annotation_edit(
             new_claim_name=form.new_claim_name,
         )
     except StaleVersion as stale:
-        return _stale_response(request, document_obj, stale)
+        return _stale_response(request, document_obj, role, stale)
     except ValidationError as error:
         add_service_errors(form, error)
         return _form_response(request, document_obj, form, annotation_obj)
@@ -324,7 +349,7 @@ def annotation_delete(
             expected_version=version,
         )
     except StaleVersion as stale:
-        return _stale_response(request, document_obj, stale)
+        return _stale_response(request, document_obj, role, stale)
     if not request.htmx:
         return _not_htmx(document_obj)
     undo = render_to_string(
@@ -380,6 +405,7 @@ def _suggest(request: HtmxHttpRequest, project: str, kind: str) -> HttpResponse:
             "kind": kind,
             "query": query,
             "options": found.options,
+            "total": found.total,
             "offer_new": bool(query) and not found.exact and access.can_annotate,
         },
     )

@@ -37,6 +37,7 @@ from corpus import fastpaths, hooks
 from corpus.models import Document, Project
 from corpus.services import prepare_document
 from corpus.tasks import index_after_commit
+from corpus.words import counted
 
 from .decoding import requested_encoding
 from .formats import AfterSave, ParsedFile, Rejected
@@ -439,14 +440,14 @@ def _result(entry: _Entry) -> FileResult:
             encoding=entry.encoding,
             duplicates=entry.duplicates,
         )
-    if len(entry.documents) == 1:
+    if len(documents) == 1:
         message = f"Imported as “{documents[0][1]}”."
     else:
-        message = f"Imported {len(documents)} documents."
+        message = f"Imported {counted(len(documents), 'document')}."
     if entry.duplicates:
         skipped = "; ".join(duplicate.describe() for duplicate in entry.duplicates[:5])
         more = len(entry.duplicates) - 5
-        message += f" Skipped {len(entry.duplicates)} duplicate(s): {skipped}" + (
+        message += f" Skipped {counted(len(entry.duplicates), 'duplicate')}: {skipped}" + (
             f"; and {more} more." if more > 0 else "."
         )
     return FileResult(

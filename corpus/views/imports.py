@@ -14,6 +14,7 @@ from corpus.access import project_access, require_annotator
 from corpus.http import HtmxHttpRequest
 from corpus.importing import FileResult, Upload, import_files, import_text
 from corpus.importing.forms import ImportForm
+from corpus.words import counted
 
 
 @login_required
@@ -26,6 +27,7 @@ def import_documents(request: HtmxHttpRequest, project: str) -> HttpResponse:
     results: list[FileResult] | None = None
     form = ImportForm()
     status = 200
+    pasted = False
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -39,6 +41,7 @@ def import_documents(request: HtmxHttpRequest, project: str) -> HttpResponse:
                 )
             )
             if form.cleaned_data["text"].strip():
+                pasted = True
                 results.append(
                     import_text(
                         project=project_obj,
@@ -51,12 +54,17 @@ def import_documents(request: HtmxHttpRequest, project: str) -> HttpResponse:
         else:
             # 422 like the reader: the form was understood, its content refused.
             status = 422
+    counts = _counts(results or [])
+    files = len(results or []) - pasted
     context = {
         "project": project_obj,
         "role": role,
         "form": form,
         "results": results,
-        "counts": _counts(results or []),
+        "counts": counts,
+        "summary": _summary(counts, files=files, pasted=pasted),
+        "pasted": pasted,
+        "files": files,
     }
     template = "corpus/import.html#results" if request.htmx else "corpus/import.html"
     # htmx swaps a 400's body too (see static/js/import.js), so the errors show in place.
@@ -69,3 +77,15 @@ def _counts(results: list[FileResult]) -> dict[str, int]:
         counts[result.status] += 1
         counts["documents"] += result.imported
     return counts
+
+
+def _summary(counts: dict[str, int], *, files: int, pasted: bool) -> str:
+    """ "2 documents imported from 1 file and the pasted text: 2 imported, …" in words."""
+    sources = [counted(files, "file")] if files else []
+    if pasted:
+        sources.append("the pasted text")
+    return (
+        f"{counted(counts['documents'], 'document')} imported from {' and '.join(sources)}: "
+        f"{counts['imported']} imported, {counts['duplicate']} duplicate, "
+        f"{counts['rejected']} rejected."
+    )

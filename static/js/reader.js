@@ -21,51 +21,133 @@
 
   const textEl = () => document.getElementById("document-text");
   const formEl = () => document.getElementById("annotation-form");
+  const articleEl = () => reader.querySelector(".reader-text");
   const codePoints = (s) => Array.from(s).length;
 
   // Offsets -------------------------------------------------------------------------
+  // The page works in UTF-16 positions into the text's textContent (what the DOM counts)
+  // and converts to code points only for the server, through an index of the segments.
 
-  function segmentStart(seg) {
-    return Number(seg.dataset.s);
-  }
+  let index = null; // rebuilt whenever the text is swapped in again
 
-  function textLength() {
-    return Number(textEl().dataset.length);
-  }
-
-  // The code-point offset of a DOM boundary point inside the text.
-  function pointToOffset(node, offset) {
+  function segmentIndex() {
     const text = textEl();
+    if (index && index.root === text) return index;
+    const entries = [];
+    const byElement = new Map();
+    let u = 0;
+    for (const seg of text.children) {
+      const entry = { el: seg, cp: Number(seg.dataset.s), u: u, n: seg.textContent.length };
+      entries.push(entry);
+      byElement.set(seg, entry);
+      u += entry.n;
+    }
+    index = { root: text, entries: entries, byElement: byElement, length: u, whole: null };
+    return index;
+  }
+
+  function wholeText() {
+    const idx = segmentIndex();
+    if (idx.whole === null) idx.whole = idx.root.textContent;
+    return idx.whole;
+  }
+
+  // The segment entry holding UTF-16 position u (the last one for the very end).
+  function entryAt(u) {
+    const entries = segmentIndex().entries;
+    let low = 0;
+    let high = entries.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (entries[middle].u <= u) low = middle;
+      else high = middle - 1;
+    }
+    return entries[low];
+  }
+
+  // The UTF-16 position of a DOM boundary point inside the text.
+  function pointToU16(node, offset) {
+    const idx = segmentIndex();
     if (node.nodeType === Node.TEXT_NODE) {
-      const seg = node.parentElement.closest("[data-s]");
-      return segmentStart(seg) + codePoints(node.data.slice(0, offset));
+      const entry = idx.byElement.get(node.parentElement.closest("[data-s]"));
+      return entry ? entry.u + offset : null;
     }
-    if (node === text) {
-      const child = text.children[offset];
-      return child ? segmentStart(child) : textLength();
+    if (node === idx.root) {
+      const child = idx.root.children[offset];
+      return child ? idx.byElement.get(child).u : idx.length;
     }
-    const seg = node.closest("[data-s]");
-    if (seg && offset === 0) return segmentStart(seg);
-    if (seg) return segmentStart(seg) + codePoints(seg.textContent);
-    return null;
+    const entry = idx.byElement.get(node.closest("[data-s]"));
+    if (!entry) return null;
+    return offset === 0 ? entry.u : entry.u + entry.n;
   }
 
-  // The passage between two code-point offsets, read from the segments that hold it.
-  function passage(start, end) {
-    const parts = [];
-    for (const seg of textEl().children) {
-      const s = segmentStart(seg);
-      const chars = Array.from(seg.textContent);
-      const e = s + chars.length;
-      if (e <= start) continue;
-      if (s >= end) break;
-      parts.push(chars.slice(Math.max(0, start - s), Math.min(chars.length, end - s)).join(""));
-    }
-    return parts.join("");
+  // A UTF-16 position as a DOM boundary point, for drawing a selection or the caret.
+  function u16ToPoint(u) {
+    const entry = entryAt(u);
+    if (!entry) return [textEl(), 0];
+    const node = entry.el.firstChild || entry.el;
+    return [node, Math.min(u - entry.u, entry.n)];
   }
 
-  // The selection as {start, end, quote, rect}, clipped to the text; null when it is
-  // empty or lies wholly outside the text.
+  // A UTF-16 position as a code-point offset, counted from its segment's known start.
+  function u16ToCodePoint(u) {
+    const idx = segmentIndex();
+    if (u >= idx.length) return Number(idx.root.dataset.length);
+    const entry = entryAt(u);
+    return entry.cp + codePoints(entry.el.textContent.slice(0, u - entry.u));
+  }
+
+  // Segments of the text (graphemes, words or sentences) around one position, read from a
+  // window of the text so that a long document is never segmented whole.
+  const WINDOW = 400;
+  const segmenters = {};
+  function segmentsAround(u, granularity) {
+    if (!segmenters[granularity]) {
+      const lang = textEl().lang || document.documentElement.lang || undefined;
+      segmenters[granularity] = new Intl.Segmenter(lang, { granularity: granularity });
+    }
+    const text = wholeText();
+    const from = Math.max(0, u - WINDOW);
+    const to = Math.min(text.length, u + WINDOW);
+    return { from: from, to: to, segments: segmenters[granularity].segment(text.slice(from, to)) };
+  }
+
+  function segmentContaining(u, granularity) {
+    const around = segmentsAround(u, granularity);
+    const found = around.segments.containing(u - around.from);
+    if (!found) return null;
+    return { start: around.from + found.index, end: around.from + found.index + found.segment.length, wordLike: found.isWordLike };
+  }
+
+  function exactSelection() {
+    const toggle = document.getElementById("exact-selection");
+    return Boolean(toggle && toggle.checked);
+  }
+
+  // Widen [start, end) to whole words (and whole characters), without the white space at
+  // either edge; as annotation tools snap to tokens. Exact mode keeps every character.
+  function snap(start, end) {
+    if (exactSelection()) return [start, end];
+    const text = wholeText();
+    while (start < end && /\s/.test(text[start])) start += 1;
+    while (end > start && /\s/.test(text[end - 1])) end -= 1;
+    if (start >= end) return [start, end];
+    const first = segmentContaining(start, "word");
+    if (first) start = first.start;
+    const last = segmentContaining(end - 1, "word");
+    if (last) end = last.end;
+    return [start, end];
+  }
+
+  // The passage between two UTF-16 positions as the server counts it.
+  function passageOf(start, end, rect) {
+    if (start === null || end === null || start >= end) return null;
+    const text = wholeText();
+    return { start: u16ToCodePoint(start), end: u16ToCodePoint(end), quote: text.slice(start, end), rect: rect };
+  }
+
+  // The selection as {start, end, quote, rect}, clipped to the text and snapped to words;
+  // null when it is empty or lies wholly outside the text.
   function selectedPassage() {
     const selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
@@ -77,11 +159,98 @@
     let start;
     let end;
     if (whole.comparePoint(range.startContainer, range.startOffset) < 0) start = 0;
-    else start = pointToOffset(range.startContainer, range.startOffset);
-    if (whole.comparePoint(range.endContainer, range.endOffset) > 0) end = textLength();
-    else end = pointToOffset(range.endContainer, range.endOffset);
+    else start = pointToU16(range.startContainer, range.startOffset);
+    if (whole.comparePoint(range.endContainer, range.endOffset) > 0) end = segmentIndex().length;
+    else end = pointToU16(range.endContainer, range.endOffset);
     if (start === null || end === null || start >= end) return null;
-    return { start: start, end: end, quote: passage(start, end), rect: range.getBoundingClientRect() };
+    [start, end] = snap(start, end);
+    return passageOf(start, end, range.getBoundingClientRect());
+  }
+
+  // The keyboard caret -----------------------------------------------------------------
+  // The text takes focus; arrows move a caret by character, Ctrl+arrows by word,
+  // Ctrl+Up/Down by sentence, Home/End to either end; Shift extends the selection, which
+  // is the browser's own, so that `a` annotates it as it would a mouse selection.
+
+  let caret = null;
+  let anchor = null;
+  const caretMark = document.createElement("span");
+  caretMark.className = "text-caret";
+  caretMark.hidden = true;
+  caretMark.setAttribute("aria-hidden", "true");
+  document.body.append(caretMark);
+
+  function drawCaret() {
+    const selection = window.getSelection();
+    const [anchorNode, anchorOffset] = u16ToPoint(anchor);
+    const [focusNode, focusOffset] = u16ToPoint(caret);
+    selection.setBaseAndExtent(anchorNode, anchorOffset, focusNode, focusOffset);
+    const range = document.createRange();
+    range.setStart(focusNode, focusOffset);
+    const rects = range.getClientRects();
+    const rect = rects.length ? rects[0] : range.getBoundingClientRect();
+    caretMark.style.left = rect.left + window.scrollX + "px";
+    caretMark.style.top = rect.top + window.scrollY + "px";
+    caretMark.style.height = Math.max(rect.height, 16) + "px";
+    caretMark.hidden = false;
+    const margin = 40;
+    if (rect.top < margin || rect.bottom > window.innerHeight - margin) {
+      window.scrollBy({ top: rect.top - window.innerHeight / 2 });
+    }
+  }
+
+  function hideCaret() {
+    caretMark.hidden = true;
+  }
+
+  function moveCaret(u, extend) {
+    caret = Math.max(0, Math.min(segmentIndex().length, u));
+    if (!extend || anchor === null) anchor = caret;
+    drawCaret();
+  }
+
+  function nextBoundary(u, granularity, forward) {
+    const length = segmentIndex().length;
+    if (forward) {
+      if (u >= length) return length;
+      let found = segmentContaining(u, granularity);
+      if (granularity === "word") {
+        // To the end of the next word.
+        while (found && !found.wordLike && found.end < length) found = segmentContaining(found.end, granularity);
+      }
+      return found ? found.end : length;
+    }
+    if (u <= 0) return 0;
+    let found = segmentContaining(u - 1, granularity);
+    if (granularity === "word") {
+      while (found && !found.wordLike && found.start > 0) found = segmentContaining(found.start - 1, granularity);
+    }
+    if (granularity === "sentence" && found && found.start === u - 1 && u - 1 > 0) found = segmentContaining(u - 2, granularity);
+    return found ? found.start : 0;
+  }
+
+  function caretKey(event) {
+    const forward = event.key === "ArrowRight" || event.key === "ArrowDown";
+    const ctrl = event.ctrlKey || event.metaKey;
+    let granularity = null;
+    if (event.key === "ArrowLeft" || event.key === "ArrowRight") granularity = ctrl ? "word" : "grapheme";
+    else if ((event.key === "ArrowUp" || event.key === "ArrowDown") && ctrl) granularity = "sentence";
+    if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      moveCaret(event.key === "Home" ? 0 : segmentIndex().length, event.shiftKey);
+      return true;
+    }
+    if (!granularity || event.altKey) return false;
+    event.preventDefault();
+    if (caret === null) caret = anchor = 0;
+    let target = nextBoundary(caret, granularity, forward);
+    if (granularity === "sentence" && forward && !event.shiftKey) {
+      // A sentence boundary lies after its trailing space: the caret lands on the next
+      // sentence's first character.
+      target = Math.min(target, segmentIndex().length);
+    }
+    moveCaret(target, event.shiftKey);
+    return true;
   }
 
   // The panel -------------------------------------------------------------------------
@@ -102,7 +271,7 @@
     if (!panel || panel.hidden) return;
     panel.hidden = true;
     hereList.hidden = true;
-    const target = returnFocus && document.contains(returnFocus) ? returnFocus : textEl();
+    const target = returnFocus && document.contains(returnFocus) ? returnFocus : articleEl();
     returnFocus = null;
     focusElement(target);
   }
@@ -132,7 +301,7 @@
     fresh.querySelector("[name=quote]").value = selected.quote;
     fresh.querySelector("#form-quote").textContent = selected.quote;
     hereList.hidden = true;
-    returnFocus = textEl();
+    returnFocus = articleEl();
     showPanel(selected.rect);
     window.getSelection().removeAllRanges();
     fresh.querySelector("#ann-actor").focus();
@@ -185,6 +354,98 @@
     });
   }
 
+  // Type-ahead for actor and claim ---------------------------------------------------------
+  // The fields are ARIA comboboxes over a list the server renders (at most a dozen entries,
+  // saying how many more match). Enter takes the highlighted entry and never submits: a
+  // half-typed name must not save a half-filled annotation.
+
+  function comboList(input) {
+    const box = document.getElementById(input.name + "-suggestions");
+    const wrap = box && box.querySelector(".listbox-wrap");
+    const options = wrap ? Array.from(wrap.querySelectorAll("[role=option]")) : [];
+    return { box: box, wrap: wrap, options: options };
+  }
+
+  function comboOpen(input) {
+    return input.getAttribute("aria-expanded") === "true";
+  }
+
+  function highlightOption(input, option) {
+    for (const other of comboList(input).options) {
+      other.setAttribute("aria-selected", String(other === option));
+    }
+    if (option) {
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function showList(input, highlightFirst) {
+    const list = comboList(input);
+    if (!list.wrap || !list.options.length) {
+      hideList(input);
+      return;
+    }
+    list.wrap.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    highlightOption(input, highlightFirst ? list.options[0] : null);
+  }
+
+  function hideList(input) {
+    const list = comboList(input);
+    if (list.wrap) list.wrap.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    highlightOption(input, null);
+  }
+
+  function acceptOption(input, option) {
+    input.value = option.dataset.value;
+    hideList(input);
+    // The offer to add the typed name no longer applies to a name from the codebook.
+    const offer = comboList(input).box.querySelector(".offer");
+    if (offer) offer.remove();
+  }
+
+  function nextField(input) {
+    const form = formEl();
+    const fields = [form.querySelector("#ann-actor"), form.querySelector("#ann-claim"), form.querySelector("button[data-stance]")];
+    const next = fields[fields.indexOf(input) + 1];
+    if (next) next.focus();
+  }
+
+  // Handles a key in a combobox; true when the key was the combobox's to handle.
+  function comboKey(event, input) {
+    const list = comboList(input);
+    const active = list.options.find((option) => option.getAttribute("aria-selected") === "true");
+    const index = list.options.indexOf(active);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (!comboOpen(input)) {
+        showList(input, true);
+        return true;
+      }
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      const next = list.options[Math.min(list.options.length - 1, Math.max(0, index + step))];
+      highlightOption(input, next || null);
+      return true;
+    }
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (comboOpen(input) && active) acceptOption(input, active);
+      else nextField(input);
+      return true;
+    }
+    if (event.key === "Escape" && comboOpen(input)) {
+      event.preventDefault();
+      hideList(input);
+      return true;
+    }
+    if (event.key === "Tab") hideList(input);
+    return false;
+  }
+
   // Moving between annotations ------------------------------------------------------------
 
   function markCurrent(id) {
@@ -204,7 +465,7 @@
     if (!first) {
       // Hidden by the filters, or gone: keep focus in the text rather than lose it.
       markCurrent(null);
-      focusElement(textEl());
+      focusElement(articleEl());
       return;
     }
     markCurrent(id);
@@ -227,15 +488,55 @@
   // Events --------------------------------------------------------------------------------
 
   document.addEventListener("mouseup", (event) => {
-    if (!canAnnotate || (panel && panel.contains(event.target))) return;
+    if (panel && panel.contains(event.target)) return;
     // Let the browser settle the selection first.
     window.setTimeout(() => {
+      const selection = window.getSelection();
+      if (selection.rangeCount && selection.isCollapsed && inText(selection.focusNode)) {
+        // A click puts the keyboard caret where it landed.
+        caret = anchor = pointToU16(selection.focusNode, selection.focusOffset);
+      }
+      if (!canAnnotate) return;
       const selected = selectedPassage();
       if (selected) openNewForm(selected);
     }, 0);
   });
 
+  // On a touch screen a selection is made with handles, and no mouseup tells when it is
+  // done: the form opens once the selection has rested for a moment.
+  let pointer = "mouse";
+  let touchTimer;
+  document.addEventListener("pointerdown", (event) => {
+    pointer = event.pointerType;
+  });
+  document.addEventListener("selectionchange", () => {
+    if (!canAnnotate || pointer !== "touch" || (panel && !panel.hidden)) return;
+    window.clearTimeout(touchTimer);
+    touchTimer = window.setTimeout(() => {
+      const selected = selectedPassage();
+      if (selected && panel.hidden) openNewForm(selected);
+    }, 600);
+  });
+
+  reader.addEventListener("focusin", (event) => {
+    if (event.target !== articleEl()) return;
+    const selection = window.getSelection();
+    if (caret === null) caret = anchor = 0;
+    if (selection.isCollapsed || !inText(selection.anchorNode)) drawCaret();
+  });
+
+  reader.addEventListener("focusout", (event) => {
+    if (!inText(event.relatedTarget)) hideCaret();
+  });
+
   reader.addEventListener("click", (event) => {
+    const option = event.target.closest("#annotation-form [role=option]");
+    if (option) {
+      const input = document.getElementById("ann-" + option.closest(".suggestions").id.replace("-suggestions", ""));
+      acceptOption(input, option);
+      input.focus();
+      return;
+    }
     const quoteLink = event.target.closest(".entry-quote");
     if (quoteLink) {
       event.preventDefault();
@@ -245,6 +546,19 @@
     const stanceButton = event.target.closest("#annotation-form button[data-stance]");
     if (stanceButton) {
       setStance(formEl(), stanceButton.dataset.stance);
+      return;
+    }
+    const reapply = event.target.closest("#annotation-form [data-action=reapply]");
+    if (reapply) {
+      // Put the refused values back into the form, over the current ones, to save again.
+      const form = formEl();
+      form.querySelector("#ann-actor").value = reapply.dataset.refusedActor;
+      form.querySelector("#ann-claim").value = reapply.dataset.refusedClaim;
+      form.querySelector("#ann-note").value = reapply.dataset.refusedNote;
+      form.querySelector("input[name=stance]").value = "";
+      if (reapply.dataset.refusedStance) setStance(form, reapply.dataset.refusedStance);
+      else setStance(form, "");
+      form.querySelector("button[type=submit]").focus();
       return;
     }
     if (event.target.closest("#annotation-form [data-action=close]")) {
@@ -261,9 +575,27 @@
 
   const TYPING = "input[type=text], input[type=search], input:not([type]), textarea, select";
 
+  function inText(node) {
+    const text = articleEl();
+    return Boolean(text && node && text.contains(node));
+  }
+
   document.addEventListener("keydown", (event) => {
+    pointer = "keyboard";
+    if (inText(event.target) && (!panel || panel.hidden)) {
+      const seg = event.target.closest("[data-s]");
+      if (seg && ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"].includes(event.key)) {
+        // From a highlight that j/k moved to, the caret starts at that highlight.
+        caret = anchor = segmentIndex().byElement.get(seg).u;
+      }
+      if (caretKey(event)) {
+        if (document.activeElement !== articleEl()) articleEl().focus({ preventScroll: true });
+        return;
+      }
+    }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
+    if (target.matches && target.matches("#annotation-form [role=combobox]") && comboKey(event, target)) return;
     const inPanel = panel && panel.contains(target);
     if (event.key === "Escape" && panel && !panel.hidden) {
       event.preventDefault();
@@ -299,6 +631,35 @@
     }
   });
 
+  document.addEventListener("input", (event) => {
+    if (event.target.matches && event.target.matches("#annotation-form [role=combobox]")) {
+      event.target.dataset.typed = "true";
+    }
+  });
+
+  // Suggestions arrive: open the list under the field being typed in, first entry ready.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const box = event.detail.target;
+    if (!box || !box.classList || !box.classList.contains("suggestions")) return;
+    const input = document.getElementById("ann-" + box.id.replace("-suggestions", ""));
+    if (!input) return;
+    if (document.activeElement === input && input.dataset.typed === "true" && input.value.trim()) {
+      showList(input, true);
+    } else {
+      hideList(input);
+    }
+  });
+
+  document.addEventListener("mousedown", (event) => {
+    // Keep focus in the field while an entry is clicked.
+    if (event.target.closest && event.target.closest("#annotation-form [role=option]")) event.preventDefault();
+  });
+
+  document.addEventListener("focusout", (event) => {
+    const input = event.target;
+    if (input.matches && input.matches("#annotation-form [role=combobox]")) hideList(input);
+  });
+
   // A link to the reader may name an annotation: #annotation-12.
   const named = /^#annotation-(\d+)$/.exec(window.location.hash);
   if (named) goTo(named[1]);
@@ -325,6 +686,11 @@
     if (event.detail.target && event.detail.target.id === "reader-body" && current) {
       markCurrent(current);
     }
+  });
+
+  // A refusal also brings the text and side list as they now are.
+  document.body.addEventListener("htmx:oobAfterSwap", (event) => {
+    if (event.detail.target && event.detail.target.id === "reader-body" && current) markCurrent(current);
   });
 
   document.body.addEventListener("htmx:responseError", (event) => {
@@ -383,7 +749,7 @@
       const hadFocus = bar.contains(document.activeElement);
       bar.hidden = true;
       bar.replaceChildren();
-      if (hadFocus) focusElement(textEl());
+      if (hadFocus) focusElement(articleEl());
     }, 10000);
   });
 })();

@@ -234,8 +234,8 @@ def test_dna_statements_become_statements_with_exact_quotes_actors_claims_and_st
     assert Claim.objects.get(label="Japan should lift its sanctions").description == (
         "Lifting the Ukraine sanctions."
     )
-    assert "With 3 statement(s)" in result.message
-    assert "1 statement(s) of other types" in result.message
+    assert "With 3 statements" in result.message
+    assert "1 statement of other types (not “DNA Statement”) was not imported" in result.message
 
 
 def test_dna_actors_already_in_the_codebook_are_reused(cast, dna_file):

@@ -66,10 +66,15 @@ def test_overlapping_and_nested_annotations_each_cover_their_own_segments(cast):
     inner = make_annotation(document, start=2, end=4, stance=Stance.OPPOSE)
     crossing = make_annotation(document, start=8, end=14)
     html = str(render_segments(document.text, [outer, inner, crossing]))
-    assert f'class="hl st-oppose d2" data-s="2" data-ids="{outer.pk} {inner.pk}"' in html
-    assert f'class="hl st-support d1" data-s="0" data-ids="{outer.pk}"' in html
+    assert (
+        f'class="hl st-oppose d2 l1-support l2-oppose" data-s="2" '
+        f'data-ids="{outer.pk} {inner.pk}" data-top="{inner.pk}" data-marks="−"'
+    ) in html
+    assert f'class="hl st-support d1 l1-support" data-s="0" data-ids="{outer.pk}"' in html
     assert f'data-s="8" data-ids="{outer.pk} {crossing.pk}"' in html
-    assert f'class="hl st-none d1" data-s="10" data-ids="{crossing.pk}"' in html
+    assert f'class="hl st-none d1 l1-none" data-s="10" data-ids="{crossing.pk}"' in html
+    # Both underlines where the crossing one begins, and its sign there.
+    assert re.search(r'l1-support l2-none" data-s="8" [^>]*data-marks="\?"', html)
 
 
 def test_reader_shows_the_text_and_the_annotations_in_reading_order(client, cast, document):
@@ -298,7 +303,7 @@ def test_suggestions_include_aliases_and_offer_a_new_name(client, cast):
     client.force_login(cast.bob)
     url = reverse("annotate:suggest-actors", kwargs={"project": cast.project.slug})
     body = client.get(url, {"actor": "abe"}).content.decode()
-    assert '<option value="Shinzo Abe">' in body
+    assert 'role="option"' in body and 'data-value="Shinzo Abe"' in body
     assert "Abel Elsewhere" not in body
     assert "Add “abe”" not in body
     body = client.get(url, {"actor": "Kishida"}).content.decode()

@@ -312,17 +312,16 @@ def test_a_new_actor_is_offered_and_added_and_an_unknown_one_is_explained(page, 
     assert (annotation.quote, annotation.actor.name) == ("Sergey Naryshkin", "Sergey Naryshkin")
 
 
-def test_a_second_editor_is_refused_and_sees_the_current_values(
+def test_after_a_conflict_the_page_shows_the_current_annotation_and_keeps_the_refused_change(
     page, sign_in, cast, browser, live_server
 ):
     document = make_document(cast.project, title="Two editors")
     annotation = make_annotation(document, start=0, end=5, stance="support", created_by=cast.bob)
     sign_in("bob")
     open_reader(page, document)
-    page.locator(f'[data-ids~="{annotation.pk}"]').first.click()
-    expect(stance(page, "Support")).to_have_attribute("aria-pressed", "true")
+    highlight = page.locator(f'#document-text [data-ids~="{annotation.pk}"]').first
+    highlight.click()
 
-    # Meanwhile alice changes the same annotation in her own browser.
     other = browser.new_context(base_url=live_server.url)
     try:
         alice = other.new_page()
@@ -339,17 +338,32 @@ def test_a_second_editor_is_refused_and_sees_the_current_values(
     finally:
         other.close()
 
-    stance(page, "Oppose").click()
+    page.get_by_role("button", name="Oppose", exact=True).click()
+    page.get_by_label("Note").fill("Read again: he opposes it.")
     page.get_by_role("button", name="Save annotation").click()
     expect(page.get_by_role("alert")).to_contain_text("This annotation was changed")
-    expect(stance(page, "Neutral")).to_have_attribute("aria-pressed", "true")
-    annotation.refresh_from_db()
-    assert annotation.stance == "neutral"
-    stance(page, "Oppose").click()
+    # The text and the side list show alice's save, not what the page had before.
+    expect(page.locator(f"#entry-{annotation.pk}")).to_contain_text("Neutral")
+    expect(highlight).to_have_class(re.compile("st-neutral"))
+    expect(page.get_by_role("button", name="Neutral", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    refused = page.get_by_role("region", name="Your change that was not saved")
+    expect(refused).to_contain_text("Oppose")
+    expect(refused).to_contain_text("Read again: he opposes it.")
+    refused.get_by_role("button", name="Apply my change again").click()
+    expect(page.get_by_role("button", name="Oppose", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.get_by_label("Note")).to_have_value("Read again: he opposes it.")
     page.get_by_role("button", name="Save annotation").click()
     expect(page.locator(f"#entry-{annotation.pk}")).to_contain_text("Oppose")
     annotation.refresh_from_db()
-    assert (annotation.stance, annotation.version) == ("oppose", 3)
+    assert (annotation.stance, annotation.note, annotation.version) == (
+        "oppose",
+        "Read again: he opposes it.",
+        3,
+    )
 
 
 def test_a_save_hidden_by_the_filters_says_it_was_saved(page, sign_in, cast):

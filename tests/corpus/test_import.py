@@ -166,6 +166,35 @@ def test_an_html_page_yields_its_article_text_and_metadata_without_navigation_or
     assert document.published_at.date().isoformat() == "2016-12-15"
 
 
+CHROME_HTML = """<!doctype html>
+<html lang="en"><head><title>Tense US-Russia relations complicate Abe's diplomacy</title></head>
+<body><div>
+<svg:svg><svg:title>Arrow</svg:title></svg:svg>
+<p><i class="icon icon-mail">Icon Mail</i><span hidden>Icon Print</span>
+<span class="fa fa-eye">Eye Icon</span>TOKYO -- Increased tensions over Ukraine are no longer
+someone else's problem for the government of Japanese Prime Minister Shinzo Abe.</p>
+<p><span class="icon">Positive Arrow</span>Japan has found itself in the middle of the fierce
+tug-of-war between the U.S. and Russia, according to a Japanese government official.</p>
+<p><span class="icon-note">This longer remark sits in an element styled as an icon note, and
+stays because it is far longer than any icon's label.</span></p>
+</div></body></html>
+"""
+
+
+def test_an_html_page_loses_its_chrome_drawings_icons_and_hidden_labels(cast):
+    [result] = import_files(
+        project=cast.project,
+        uploads=[Upload.from_bytes("nikkei.html", CHROME_HTML.encode())],
+        created_by=cast.bob,
+    )
+    document = Document.objects.get(pk=result.documents[0][0])
+    assert document.text.startswith("TOKYO -- Increased tensions over Ukraine")
+    assert "fierce\ntug-of-war" in document.text or "fierce tug-of-war" in document.text
+    for junk in ("Arrow", "Icon Mail", "Icon Print", "Eye Icon"):
+        assert junk not in document.text
+    assert "This longer remark sits in an element styled as an icon note" in document.text
+
+
 def test_bad_files_each_get_their_own_reason_while_the_good_files_go_in(cast, client, settings):
     settings.IMPORT_MAX_FILE_SIZE = 2000
     client.force_login(cast.bob)

@@ -130,5 +130,5 @@ def test_the_command_imports_a_folder_in_batches_through_the_writer(cast, tmp_pa
     call_command(
         "import_documents", str(tmp_path), project=cast.project.slug, no_progress=True, stdout=out
     )
-    assert "7 file(s): 5 imported, 2 duplicate, 0 rejected; 5 document(s) added" in out.getvalue()
+    assert "7 files: 5 imported, 2 duplicate, 0 rejected; 5 documents added" in out.getvalue()
     assert Document.objects.filter(project=cast.project).count() == 5

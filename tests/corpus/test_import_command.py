@@ -30,7 +30,7 @@ def test_a_folder_is_imported_recursively_with_a_progress_bar_and_a_summary(cast
         "news/2016/a.txt",
         "news/b.md",
     ]
-    assert "3 file(s): 2 imported, 0 duplicate, 1 rejected; 2 document(s) added" in out
+    assert "3 files: 2 imported, 0 duplicate, 1 rejected; 2 documents added" in out
     assert "news/empty.txt: rejected: The file is empty." in out
     assert "Importing" in err  # tqdm's bar
     # Attributed to the project's first owner unless told otherwise.
@@ -40,7 +40,7 @@ def test_a_folder_is_imported_recursively_with_a_progress_bar_and_a_summary(cast
 def test_a_second_run_reports_duplicates_and_adds_nothing(cast):
     run(str(CORPUS_DIR), project=cast.project.slug, no_progress=True)
     out, _ = run(str(CORPUS_DIR), project=cast.project.slug, no_progress=True)
-    assert "5 file(s): 0 imported, 5 duplicate, 0 rejected; 0 document(s) added" in out
+    assert "5 files: 0 imported, 5 duplicate, 0 rejected; 0 documents added" in out
     assert Document.objects.count() == 5
 
 

@@ -140,7 +140,7 @@ def test_the_command_reports_a_file_it_cannot_read_and_imports_the_rest(cast, tm
 
     assert imported_titles() == {"a", "c"}
     assert "b.txt: rejected: The file could not be read (No such file or directory)." in out
-    assert "3 file(s): 2 imported, 0 duplicate, 1 rejected" in out
+    assert "3 files: 2 imported, 0 duplicate, 1 rejected" in out
 
 
 def test_the_command_imports_a_file_whose_name_is_not_utf8(cast, tmp_path):
@@ -152,4 +152,4 @@ def test_the_command_imports_a_file_whose_name_is_not_utf8(cast, tmp_path):
 
     document = Document.objects.get()
     assert document.original_filename.endswith("/caf\ufffd.txt")
-    assert "1 file(s): 1 imported" in out
+    assert "1 file: 1 imported" in out

@@ -70,7 +70,7 @@ def test_the_command_indexes_only_what_is_not_indexed_yet(cast):
 
     output = reindex()
 
-    assert "Indexed 1 document(s) for search" in output
+    assert "Indexed 1 document for search" in output
     assert indexed() == {"One", "Two", "Three"}
     assert "Nothing to index" in reindex()
 
@@ -83,7 +83,7 @@ def test_the_command_keeps_to_one_project_when_asked(cast):
 
     output = reindex("--project", cast.project.slug)
 
-    assert "Indexed 1 document(s) for search" in output
+    assert "Indexed 1 document for search" in output
     assert indexed() == {"Ours"}
 
 
@@ -100,7 +100,7 @@ def test_the_command_rebuilds_every_vector_with_all(cast):
 
     output = reindex("--all")
 
-    assert "Rebuilt the search vectors of 1 document(s)" in output
+    assert "Rebuilt the search vectors of 1 document" in output
     assert list(search.search_documents(Document.objects.all(), "Nagato")) == [document]
 
 

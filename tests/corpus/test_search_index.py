@@ -69,7 +69,7 @@ def test_the_command_reports_the_indexing(cast, tmp_path):
     (tmp_path / "a.txt").write_text("Summit\n\nAbe met Putin in Nagato.\n")
     out = io.StringIO()
     call_command("import_documents", str(tmp_path), project=cast.project.slug, stdout=out)
-    assert "Indexed 1 document(s) for search" in out.getvalue()
+    assert "Indexed 1 document for search" in out.getvalue()
     assert titles("Nagato") == ["Summit"]
 
 

@@ -64,7 +64,7 @@ def test_the_header_links_to_the_password_change_that_works(client, cast):
         },
         follow=True,
     )
-    assert "Your password is changed" in response.content.decode()
+    assert "Your password was changed" in response.content.decode()
     cast.bob.refresh_from_db()
     assert cast.bob.check_password("another-pass-phrase")
 

@@ -44,9 +44,11 @@ class Command(BaseCommand):
         for spec in demo.DOCUMENTS:
             raw = (demo.CORPUS_DIR / spec["file"]).read_bytes()
             text = normalize_text(raw.decode("utf-8"))
-            existing = Document.objects.filter(
-                project=project, content_hash=content_hash(text)
-            ).first()
+            # By its text, or by its file for a demo loaded before its copy was cleaned.
+            existing = (
+                Document.objects.filter(project=project, content_hash=content_hash(text)).first()
+                or Document.objects.filter(project=project, original_filename=spec["file"]).first()
+            )
             if existing is None:
                 existing = create_document(
                     project=project,

@@ -23,6 +23,7 @@ from corpus.importing import Upload, import_files
 from corpus.importing.decoding import check_encoding
 from corpus.models import Project, Role
 from corpus.tasks import index_documents
+from corpus.words import counted
 
 #: Encodings not worth a line of their own in the output (a DNA database is "sqlite").
 _PLAIN_ENCODINGS = ("", "utf-8", "utf-8-sig", "ascii", "sqlite")
@@ -125,12 +126,13 @@ class Command(BaseCommand):
         for line in problems if verbosity >= 1 else []:
             self.stdout.write(line)
         self.stdout.write(
-            f"{len(paths)} file(s): {counts['imported']} imported, "
+            f"{counted(len(paths), 'file')}: {counts['imported']} imported, "
             f"{counts['duplicate']} duplicate, {counts['rejected']} rejected; "
-            f"{documents} document(s) added to “{project.name}” in {elapsed:.1f} s."
+            f"{counted(documents, 'document')} added to “{project.name}” in {elapsed:.1f} s."
         )
         if counts["rejected"] and verbosity >= 1:
-            self.stderr.write(self.style.WARNING(f"{counts['rejected']} file(s) were rejected."))
+            rejected = counted(counts["rejected"], "file")
+            self.stderr.write(self.style.WARNING(f"{rejected} rejected."))
         if new:
             self._index_for_search(new, project.pk)
 
@@ -141,7 +143,7 @@ class Command(BaseCommand):
         if result.status == TaskResultStatus.SUCCESSFUL:
             if result.return_value:  # none on SQLite, which has no search index
                 self.stdout.write(
-                    f"Indexed {result.return_value} document(s) for search in "
+                    f"Indexed {counted(result.return_value, 'document')} for search in "
                     f"{time.perf_counter() - started:.1f} s."
                 )
         elif result.status == TaskResultStatus.FAILED:

@@ -12,6 +12,7 @@ from django.db import connection
 
 from corpus import search
 from corpus.models import Project
+from corpus.words import counted
 
 
 class Command(BaseCommand):
@@ -44,11 +45,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if options["all"]:
             count = search.rebuild_index(project_id)
-            done = f"Rebuilt the search vectors of {count} document(s)"
+            done = f"Rebuilt the search vectors of {counted(count, 'document')}"
         else:
             count = search.index_pending(project_id)
             if not count:
                 self.stdout.write("Nothing to index: every document has its search vector.")
                 return
-            done = f"Indexed {count} document(s) for search"
+            done = f"Indexed {counted(count, 'document')} for search"
         self.stdout.write(f"{done} in {time.perf_counter() - started:.1f} s.")
