@@ -47,6 +47,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
+from corpus.characters import csv_safe, xml_safe
 from corpus.models import Project
 
 from .models import Actor, Annotation, Claim
@@ -599,13 +600,15 @@ def as_json(network: Network) -> dict[str, Any]:
 
 
 def _graph(network: Network):
+    """The network for networkx's XML writers; a label XML cannot carry (one stored with
+    a control character) is written with U+FFFD in place of that character."""
     import networkx as nx
 
     graph = nx.Graph()
     for node in network.nodes:
         graph.add_node(
             node.id,
-            label=node.label,
+            label=xml_safe(node.label),
             kind=node.kind,
             type=node.mode,
             colour=node.colour,
@@ -640,7 +643,7 @@ def as_gexf(network: Network) -> str:
 def _csv(rows: Iterable[Iterable[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([csv_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

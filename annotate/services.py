@@ -6,7 +6,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from corpus.characters import text_problem
 from corpus.models import Document, Project
 
 from .models import Actor, ActorKind, Annotation, Claim, Stance
@@ -460,12 +462,22 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def _clean_codebook_text(value: str, field: str, label: str, limit: int) -> str:
+    """A name or label with its runs of whitespace (tabs and line breaks too) made one
+    space; refused when empty, too long, or holding any other invisible character."""
+    if problem := text_problem(value or "", multiline=True):
+        raise ValidationError({field: [f"{label} is refused. {problem}"]})
     value = " ".join((value or "").split())
     if not value:
         raise ValidationError({field: [f"{label} cannot be empty."]})
     if len(value) > limit:
         raise ValidationError({field: [f"{label} has at most {limit} characters."]})
     return value
+
+
+def _check_free_text(entry: Actor | Claim, field: str) -> None:
+    """Notes and descriptions may run over lines, but hold no other invisible character."""
+    if problem := text_problem(getattr(entry, field) or "", multiline=True):
+        raise ValidationError({field: [problem]})
 
 
 def _check_colour(colour: str) -> None:
@@ -488,7 +500,11 @@ def _check_actor(actor: Actor) -> None:
     _check_colour(actor.colour)
     if not isinstance(actor.aliases, list) or not all(isinstance(a, str) for a in actor.aliases):
         raise ValidationError({"aliases": ["Aliases must be a list of names."]})
-    actor.aliases = list(dict.fromkeys(a.strip() for a in actor.aliases if a.strip()))
+    for number, alias in enumerate(actor.aliases, start=1):
+        if problem := text_problem(alias, multiline=True):
+            raise ValidationError({"aliases": [f"Alias {number} is refused. {problem}"]})
+    actor.aliases = list(dict.fromkeys(" ".join(a.split()) for a in actor.aliases if a.strip()))
+    _check_free_text(actor, "notes")
     clash = Actor.objects.filter(project=actor.project_id, name__iexact=actor.name).exclude(
         pk=actor.pk
     )
@@ -531,6 +547,7 @@ def _check_alias_clashes(actor: Actor) -> None:
 
 def _check_claim(claim: Claim) -> None:
     claim.label = _clean_codebook_text(claim.label, "label", "A claim's label", 300)
+    _check_free_text(claim, "description")
     _check_colour(claim.colour)
     clash = Claim.objects.filter(project=claim.project_id, label__iexact=claim.label).exclude(
         pk=claim.pk
@@ -865,6 +882,19 @@ def empty_trash(*, project: Project, emptied_by: User | None) -> int:
     return len(trashed)
 
 
+@contextmanager
+def _renamed_errors(names: dict[str, str]) -> Iterator[None]:
+    """Re-raise a ValidationError with its fields renamed as ``names`` says."""
+    try:
+        yield
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {names.get(field, field): messages for field, messages in error.message_dict.items()}
+        ) from error
+
+
 def save_annotation(
     *,
     document: Document,
@@ -889,10 +919,15 @@ def save_annotation(
     honours ``expected_version`` (:class:`StaleVersion`).
     """
     with transaction.atomic():
+        # A refused new entry is named by the form's field for it, actor or claim.
         if new_actor_name:
-            actor = create_actor(project=document.project, name=new_actor_name, created_by=user)
+            with _renamed_errors({"name": "actor"}):
+                actor = create_actor(project=document.project, name=new_actor_name, created_by=user)
         if new_claim_name:
-            claim = create_claim(project=document.project, label=new_claim_name, created_by=user)
+            with _renamed_errors({"label": "claim"}):
+                claim = create_claim(
+                    project=document.project, label=new_claim_name, created_by=user
+                )
         if annotation is None:
             return create_annotation(
                 document=document,

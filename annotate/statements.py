@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from corpus.characters import csv_safe
+
 from .models import Annotation
 
 COLUMNS = [
@@ -71,6 +73,7 @@ class _Echo:
 
 
 def _excel_safe(value: Any) -> Any:
+    value = csv_safe(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -84,4 +87,4 @@ def csv_lines(rows: Iterable[list[Any]], *, excel: bool = False) -> Iterator[str
         yield "\ufeff"
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow([_excel_safe(value) for value in row] if excel else row)
+        yield writer.writerow([(_excel_safe if excel else csv_safe)(value) for value in row])
