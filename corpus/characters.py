@@ -27,8 +27,8 @@ _NOT_IN_NAMES = re.compile(
 _NOT_IN_TEXT = re.compile(_NOT_IN_NAMES.pattern.replace("\x00-\x1f", "\x00-\x08\x0b\x0c\x0e-\x1f"))
 #: What XML 1.0 does not allow anywhere in a document (its ``Char`` production).
 _NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-#: What a CSV file cannot carry: a NUL (many readers stop there) and lone surrogates.
-_NOT_IN_CSV = re.compile("[\x00\ud800-\udfff]")
+#: What no text column can store, and no CSV reader takes: NUL and lone surrogates.
+_NOT_IN_STORE = _NOT_IN_CSV = re.compile("[\x00\ud800-\udfff]")
 
 REPLACEMENT = "\ufffd"
 
@@ -59,6 +59,21 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
         return None
     return (
         f"It contains a character that cannot be used here "
+        f"({_describe(found.group())}, at character {found.start() + 1}); remove it."
+    )
+
+
+def unstorable_character(value: str) -> str | None:
+    """Why ``value`` cannot be stored at all, or None: a NUL (PostgreSQL keeps none in
+    text or JSON) or a lone surrogate (no encoding can write one). Any text field
+    refuses these, free text included."""
+    if "\x00" not in value and value.isascii():
+        return None
+    found = _NOT_IN_STORE.search(value)
+    if found is None:
+        return None
+    return (
+        f"It contains a character that cannot be stored "
         f"({_describe(found.group())}, at character {found.start() + 1}); remove it."
     )
 

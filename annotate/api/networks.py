@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from corpus.api.fields import IdParameter
 from corpus.models import Project
 
 from .. import networks
@@ -55,12 +56,8 @@ class NetworkParametersSerializer(serializers.Serializer):
     end = serializers.DateField(
         required=False, help_text="Only documents published on or before this day."
     )
-    exclude_actor = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
-    )
-    exclude_claim = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
-    )
+    exclude_actor = serializers.ListField(child=IdParameter(), required=False, default=list)
+    exclude_claim = serializers.ListField(child=IdParameter(), required=False, default=list)
     exclude_source = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, default=list
     )

@@ -25,6 +25,7 @@ from annotate.models import Actor, Annotation, Claim
 from annotate.statements import csv_lines, statement_rows
 from corpus.access import project_access
 from corpus.http import HtmxHttpRequest
+from corpus.ids import ModelMultipleIdField
 from corpus.models import Document, Project
 
 # A page shows at most this many of the most active actors and claims; filters or the
@@ -284,10 +285,10 @@ class NetworkForm(forms.Form):
     end = forms.DateField(
         label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    exclude_actor = forms.ModelMultipleChoiceField(
+    exclude_actor = ModelMultipleIdField(
         label="Leave out actors", queryset=Actor.objects.none(), required=False
     )
-    exclude_claim = forms.ModelMultipleChoiceField(
+    exclude_claim = ModelMultipleIdField(
         label="Leave out claims", queryset=Claim.objects.none(), required=False
     )
     exclude_source = forms.MultipleChoiceField(label="Leave out sources", required=False)

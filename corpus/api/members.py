@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from corpus import services
 from corpus.access import acting_user, caller_role, require_owner
+from corpus.characters import unstorable_character
 from corpus.models import Membership, Project, Role
 
 from .errors import ERRORS, ErrorSerializer
@@ -71,6 +72,12 @@ class MemberViewSet(
                 raise NotFound()
             self._project = get_object_or_404(caller_projects(self.request.user), pk=pk)
         return self._project
+
+    def get_object(self) -> Membership:
+        # A username no text column can hold names nobody; PostgreSQL would refuse it.
+        if unstorable_character(self.kwargs[self.lookup_url_kwarg]):
+            raise NotFound()
+        return super().get_object()
 
     def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):
