@@ -26,12 +26,12 @@ class ModelMultipleIdField(forms.ModelMultipleChoiceField):
     """Several objects of the form's queryset by id; a value that is no id is refused
     with the field's "not one of the choices" message before any query."""
 
-    def _check_values(self, value: Any) -> Any:
-        for pk in value:
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
             if not (is_id(pk) and int(pk) >= 1):
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",
                     params={"value": str(pk)[:40]},
                 )
-        return super()._check_values(value)
+        return super().clean(value)

@@ -4,6 +4,7 @@ mallory owns another project and must never see this one."""
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
 from corpus.models import Role
 
@@ -36,3 +37,11 @@ def document(cast):
 def _fast_password_hashing(settings):
     # Real hashing costs a third of a second per user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttles and the sign-in failure counts live in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
