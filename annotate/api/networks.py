@@ -177,12 +177,16 @@ class ProjectNetworkView(APIView):
         parameters.is_valid(raise_exception=True)
         network = networks.compute_network(project=project, options=parameters.options())
         file_format = parameters.validated_data["format"]
+        response: Response | HttpResponse
         if file_format == "json":
-            return Response(networks.as_json(network))
-        response = HttpResponse(
-            networks.WRITERS[file_format](network),
-            content_type=networks.CONTENT_TYPES[file_format],
-        )
+            response = Response(networks.as_json(network))
+            if "format" not in request.query_params:
+                return response  # the API's answer; asked as a format, it is a file
+        else:
+            response = HttpResponse(
+                networks.WRITERS[file_format](network),
+                content_type=networks.CONTENT_TYPES[file_format],
+            )
         name = networks.filename(project, network, file_format)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
