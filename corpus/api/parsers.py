@@ -62,7 +62,7 @@ class LimitedJSONParser(JSONParser):
         if _depth_over(data, MAX_DEPTH):
             raise ParseError(TOO_DEEP)
         if _SUSPECT_ESCAPE.search(body):
-            _refuseunstorable_character(data)
+            _refuse_unstorable(data)
         return data
 
 
@@ -84,69 +84,59 @@ def _depth_over(data: Any, limit: int) -> bool:
     return False
 
 
-def _problem_in(value: Any) -> tuple[str, str] | None:
-    """The first text in ``value`` (names and values, at any depth) that cannot be
-    stored: where it is ("" for ``value`` itself) and why."""
-    stack: list[tuple[str, Any]] = [("", value)]
+def _problem_in(value: Any) -> str | None:
+    """Why some text in ``value`` (names and values, at any depth) cannot be stored,
+    saying where below ``value`` it is, or None."""
+    stack: list[tuple[tuple[str, ...], Any]] = [((), value)]
     while stack:
-        where, item = stack.pop()
+        path, item = stack.pop()
+        where = " → ".join(path)
         if isinstance(item, dict):
             for key, inner in item.items():
                 if problem := unstorable_character(key):
-                    return (f"{where} name" if where else "a name", problem)
-                stack.append((f"{where} → {key}" if where else str(key), inner))
+                    return f"A name in {where}: {problem}" if where else f"A name: {problem}"
+                stack.append(((*path, str(key)[:40]), inner))
         elif isinstance(item, list):
-            stack.extend(
-                (f"{where} → {index}" if where else str(index), inner)
-                for index, inner in enumerate(item)
-            )
+            stack.extend(((*path, str(index)), inner) for index, inner in enumerate(item))
         elif isinstance(item, str) and (problem := unstorable_character(item)):
-            return where, problem
+            return f"At {where}: {problem}" if where else problem
     return None
 
 
-def _message(where: str, problem: str) -> str:
-    return f"At {where[:80]}: {problem}" if where else problem
-
-
 def _field_errors(obj: dict[str, Any]) -> dict[str, list[str]]:
+    """An object's unstorable text, by the field that holds it."""
     errors: dict[str, list[str]] = {}
     for key, value in obj.items():
-        if found := _problem_in({key: value}):
-            where, problem = found
-            inner = where.partition(" → ")[2]
-            name = key if not unstorable_character(key) else "non_field_errors"
-            errors[name] = [_message(inner, problem)]
+        if problem := unstorable_character(key):
+            errors.setdefault("non_field_errors", []).append(f"A field's name: {problem}")
+        elif problem := _problem_in(value):
+            errors[key] = [problem]
     return errors
 
 
-def _refuseunstorable_character(data: Any) -> None:
+def _refuse_unstorable(data: Any) -> None:
     """Raise a 400 naming each field (each item of a list) with text that cannot be
     stored, in the shape the endpoint answers errors: field by field, or by index."""
+    errors: dict[str, Any] = {}
     if isinstance(data, dict):
-        errors: Any = _field_errors(data)
+        errors = _field_errors(data)
     elif isinstance(data, list):
-        by_index = {}
+        by_index: dict[str, Any] = {}
         for index, item in enumerate(data):
             if isinstance(item, dict):
                 item_errors = _field_errors(item)
-            elif found := _problem_in(item):
-                item_errors = {"non_field_errors": [_message(*found)]}
             else:
-                item_errors = {}
+                problem = _problem_in(item)
+                item_errors = {"non_field_errors": [problem]} if problem else {}
             if item_errors:
                 by_index[str(index)] = item_errors
-        errors = (
-            {
-                "detail": f"{len(by_index)} of the items hold text that cannot be stored; "
+        if by_index:
+            errors = {
+                "detail": f"Text that cannot be stored in {len(by_index)} of the items; "
                 "nothing was saved.",
                 "errors": by_index,
             }
-            if by_index
-            else {}
-        )
-    else:
-        found = _problem_in(data)
-        errors = {"non_field_errors": [_message(*found)]} if found else {}
+    elif problem := _problem_in(data):
+        errors = {"non_field_errors": [problem]}
     if errors:
         raise ValidationError(errors)
