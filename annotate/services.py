@@ -464,7 +464,7 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 def _clean_codebook_text(value: str, field: str, label: str, limit: int) -> str:
     """A name or label with its runs of whitespace (tabs and line breaks too) made one
     space; refused when empty, too long, or holding any other invisible character."""
-    if problem := text_problem(value or "", multiline=True):
+    if problem := text_problem(value or ""):
         raise ValidationError({field: [f"{label} is refused. {problem}"]})
     value = " ".join((value or "").split())
     if not value:
@@ -476,7 +476,7 @@ def _clean_codebook_text(value: str, field: str, label: str, limit: int) -> str:
 
 def _check_free_text(entry: Actor | Claim, field: str) -> None:
     """Notes and descriptions may run over lines, but hold no other invisible character."""
-    if problem := text_problem(getattr(entry, field) or "", multiline=True):
+    if problem := text_problem(getattr(entry, field) or ""):
         raise ValidationError({field: [problem]})
 
 
@@ -501,7 +501,7 @@ def _check_actor(actor: Actor) -> None:
     if not isinstance(actor.aliases, list) or not all(isinstance(a, str) for a in actor.aliases):
         raise ValidationError({"aliases": ["Aliases must be a list of names."]})
     for number, alias in enumerate(actor.aliases, start=1):
-        if problem := text_problem(alias, multiline=True):
+        if problem := text_problem(alias):
             raise ValidationError({"aliases": [f"Alias {number} is refused. {problem}"]})
     actor.aliases = list(dict.fromkeys(" ".join(a.split()) for a in actor.aliases if a.strip()))
     _check_free_text(actor, "notes")

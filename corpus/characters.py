@@ -14,17 +14,14 @@ import unicodedata
 
 #: Half of a UTF-16 surrogate pair: no encoding can write one on its own.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-#: What a one-line name may not hold: C0 controls (tab, line breaks included), DEL, C1
-#: controls, surrogates, and the non-characters (U+FDD0–U+FDEF, U+xFFFE and U+xFFFF).
-_NOT_IN_NAMES = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(
-        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
-    )
+#: What text may not hold: C0 controls other than tab and line breaks (which names turn
+#: into spaces), DEL, C1 controls, surrogates, and the non-characters (U+FDD0–U+FDEF,
+#: U+xFFFE and U+xFFFF).
+_NOT_IN_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane * 0x10000 + last) for plane in range(17) for last in (0xFFFE, 0xFFFF))
     + "]"
 )
-#: The same for multi-line text, which may hold tabs and line breaks.
-_NOT_IN_TEXT = re.compile(_NOT_IN_NAMES.pattern.replace("\x00-\x1f", "\x00-\x08\x0b\x0c\x0e-\x1f"))
 #: What XML 1.0 does not allow anywhere in a document (its ``Char`` production).
 _NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: What no text column can store, and no CSV reader takes: NUL and lone surrogates.
@@ -44,17 +41,16 @@ def _describe(character: str) -> str:
     return f"{code}, a non-character"
 
 
-def text_problem(value: str, *, multiline: bool = False) -> str | None:
+def text_problem(value: str) -> str | None:
     """Why ``value`` is refused, in a sentence, or None when it is fine.
 
-    A name (``multiline`` false) holds no control character at all; multi-line text may
-    hold tabs and line breaks. Neither holds NUL, lone surrogates or non-characters. The
-    message names the character by its code point and position, never by itself, which
-    could not be shown.
+    Text may hold tabs and line breaks (names turn them into spaces), but no other
+    control character, no NUL, lone surrogate or non-character. The message names the
+    character by its code point and position, never by itself, which could not be shown.
     """
     if value.isascii() and value.isprintable():
         return None
-    found = (_NOT_IN_TEXT if multiline else _NOT_IN_NAMES).search(value)
+    found = _NOT_IN_TEXT.search(value)
     if found is None:
         return None
     return (

@@ -67,7 +67,7 @@ def _validate_metadata(fields: dict[str, Any]) -> dict[str, Any]:
             errors.setdefault("title", []).append(
                 ValidationError("A document needs a title.", code="required")
             )
-        elif problem := text_problem(cleaned["title"], multiline=True):
+        elif problem := text_problem(cleaned["title"]):
             errors.setdefault("title", []).append(ValidationError(problem, code="invalid"))
         elif len(cleaned["title"]) > 500:
             errors.setdefault("title", []).append(
@@ -267,7 +267,7 @@ def create_project(*, name: str, owner: User, description: str = "") -> Project:
     problems = {
         field: [problem]
         for field, value in (("name", name), ("description", description))
-        if (problem := text_problem(value, multiline=True))
+        if (problem := text_problem(value))
     }
     if problems:
         raise ValidationError(problems)
