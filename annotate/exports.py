@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.request import Request
 
+from corpus.characters import csv_safe
 from corpus.models import Document, Project
 
 from .models import Annotation
@@ -80,7 +81,7 @@ def csv_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:
 
     yield line(COLUMNS)
     for row in rows(annotations):
-        yield line(row.values())
+        yield line([csv_safe(value) for value in row.values()])
 
 
 def jsonl_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:

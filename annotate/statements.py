@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from corpus.characters import csv_safe
+
 from .models import Annotation
 from .representation import STATEMENT_TABLE
 
@@ -32,6 +34,7 @@ class _Echo:
 
 
 def _excel_safe(value: Any) -> Any:
+    value = csv_safe(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -45,4 +48,4 @@ def csv_lines(rows: Iterable[list[Any]], *, excel: bool = False) -> Iterator[str
         yield "\ufeff"
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow([_excel_safe(value) for value in row] if excel else row)
+        yield writer.writerow([(_excel_safe if excel else csv_safe)(value) for value in row])

@@ -5,6 +5,7 @@ In production set SECRET_KEY, DEBUG=false, ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "axes",
     "corpus",
     "annotate",
 ]
@@ -62,11 +64,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "corpus.middleware.PrivateAnswersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it sees a view's exception first.
+    "corpus.middleware.DatabaseUnavailableMiddleware",
+    # Turns a sign-in refused for too many failures into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,6 +142,24 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Sign-in throttling (django-axes): after SIGN_IN_FAILURE_LIMIT wrong passwords for an
+# account, or from one client address, sign-ins for it are refused with 429 for
+# SIGN_IN_LOCKOUT_MINUTES, on the sign-in page, the admin's and the API's token endpoint
+# (everything that calls authenticate()). Only failures count. The counts live in the
+# default cache: Redis with REDIS_URL, which every app process shares; without it each
+# process counts apart, which is right for a single process only.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone holds back
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "corpus.views.account.signin_locked_out"
+AXES_VERBOSE = False  # each failure is still logged; not the banner at every start
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "corpus:project-list"
@@ -251,6 +276,10 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+else:
+    # axes warns that an in-process cache does not hold across processes; the README
+    # says so, and a single process is what runs without REDIS_URL.
+    SILENCED_SYSTEM_CHECKS += ["axes.W001"]
 
 LOGGING = {
     "version": 1,
@@ -258,5 +287,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Each task's start and end is no news; its failures are.
-    "loggers": {"django.tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django.tasks": {"level": "WARNING"},
+        # Failed sign-ins are warnings; every successful one need not be news.
+        "axes": {"level": "WARNING"},
+    },
 }

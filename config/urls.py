@@ -35,3 +35,8 @@ urlpatterns = [
     path("", include("corpus.urls")),
     path("", include("annotate.urls")),
 ]
+
+# Errors outside any view (a body past Django's limits, an unforeseen exception) answer
+# JSON under /api/, as the rest of the API does.
+handler400 = "corpus.api.errors.bad_request"
+handler500 = "corpus.api.errors.server_error"

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from . import hooks
+from .characters import text_problem
 from .models import Document, Membership, Project, Role, content_hash
 from .tasks import index_after_commit
 
@@ -115,6 +116,8 @@ def _validate_metadata(fields: dict[str, Any]) -> dict[str, Any]:
             errors.setdefault("title", []).append(
                 ValidationError("A document needs a title.", code="required")
             )
+        elif problem := text_problem(cleaned["title"]):
+            errors.setdefault("title", []).append(ValidationError(problem, code="invalid"))
         elif len(cleaned["title"]) > 500:
             errors.setdefault("title", []).append(
                 ValidationError("A title has at most 500 characters.", code="max_length")
@@ -325,7 +328,16 @@ RESERVED_SLUGS = frozenset({"new"})
 
 def create_project(*, name: str, owner: User, description: str = "") -> Project:
     """Create a project with a unique slug and make its creator the owner."""
-    name = name.strip()
+    # Tabs and line breaks may run over lines in the description; in the name they
+    # become spaces. Any other invisible character is refused in both.
+    problems = {
+        field: [problem]
+        for field, value in (("name", name), ("description", description))
+        if (problem := text_problem(value))
+    }
+    if problems:
+        raise ValidationError(problems)
+    name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": ValidationError("A project needs a name.", code="required")})
     base = slugify(name)[:180] or "project"

@@ -4,6 +4,7 @@ mallory owns another project and must never see this one."""
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
 from corpus.models import Role
 
@@ -80,3 +81,11 @@ def world(cast, document, curator):
             project=cast.project, document=document.pk, annotator="bob", assigned_by=cast.alice
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttles and the sign-in failure counts live in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()

@@ -53,8 +53,8 @@ PAGES = [
     ("api token", "corpus:api-token", []),
 ]
 
-# Expected status for alice, cora, bob, carol and mallory. The codebook's forms open
-# for every member and explain what their role may do; their writes are refused.
+# Expected status for alice, cora, bob, carol and mallory. The codebook's forms open only
+# for those who may use them (deleting is the owners'); the others get the reason.
 PAGE_EXPECTED = {
     "projects": (200, 200, 200, 200, 200),
     "new project": (200, 200, 200, 200, 200),
@@ -65,14 +65,14 @@ PAGE_EXPECTED = {
     "progress": (200, 200, 403, 403, 404),
     "reader": (200, 200, 200, 200, 404),
     "actors": (200, 200, 200, 200, 404),
-    "new actor": (200, 200, 200, 200, 404),
-    "edit actor": (200, 200, 200, 200, 404),
-    "merge actor": (200, 200, 200, 200, 404),
-    "delete actor": (200, 200, 200, 200, 404),
+    "new actor": (200, 200, 200, 403, 404),
+    "edit actor": (200, 200, 200, 403, 404),
+    "merge actor": (200, 200, 200, 403, 404),
+    "delete actor": (200, 403, 403, 403, 404),
     "actor history": (200, 200, 200, 200, 404),
     "claims": (200, 200, 200, 200, 404),
-    "new claim": (200, 200, 200, 200, 404),
-    "edit claim": (200, 200, 200, 200, 404),
+    "new claim": (200, 200, 200, 403, 404),
+    "edit claim": (200, 200, 200, 403, 404),
     "claim history": (200, 200, 200, 200, 404),
     "trash": (200, 200, 200, 200, 404),
     "empty trash": (200, 403, 403, 403, 404),

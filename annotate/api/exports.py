@@ -15,6 +15,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 
 from corpus.api.errors import ErrorSerializer
+from corpus.api.fields import MAX_ID
 from corpus.models import Project
 
 from .. import exports
@@ -103,18 +104,21 @@ def _export_paging(request: Request) -> tuple[int | None, int]:
     errors: dict[str, list[str]] = {}
     page: int | None = None
     page_size = exports.DEFAULT_PAGE_SIZE
-    raw_page = request.query_params.get("page")
-    if raw_page is not None:
-        if raw_page.isdigit() and int(raw_page) >= 1:
-            page = int(raw_page)
-        else:
-            errors["page"] = ["A page number is a whole number from 1."]
     raw_size = request.query_params.get("page_size")
     if raw_size is not None:
         if raw_size.isdigit() and 1 <= int(raw_size) <= exports.MAX_PAGE_SIZE:
             page_size = int(raw_size)
         else:
             errors["page_size"] = [f"A page holds 1 to {exports.MAX_PAGE_SIZE:,} annotations."]
+    raw_page = request.query_params.get("page")
+    if raw_page is not None:
+        # Checked here, before the answer starts: a page whose first row lies past any
+        # row the database can number would fail only once the download had begun.
+        last = MAX_ID // page_size
+        if raw_page.isdigit() and len(raw_page) <= 20 and 1 <= int(raw_page) <= last:
+            page = int(raw_page)
+        else:
+            errors["page"] = [f"A page number is a whole number from 1 to {last:,}."]
     if errors:
         raise serializers.ValidationError(errors)
     return page, page_size

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from corpus.api.fields import IdParameter
 from corpus.models import Project
 
 from .. import networks
@@ -55,12 +56,8 @@ class NetworkParametersSerializer(serializers.Serializer):
     end = serializers.DateField(
         required=False, help_text="Only documents published on or before this day."
     )
-    exclude_actor = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
-    )
-    exclude_claim = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
-    )
+    exclude_actor = serializers.ListField(child=IdParameter(), required=False, default=list)
+    exclude_claim = serializers.ListField(child=IdParameter(), required=False, default=list)
     exclude_source = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, default=list
     )
@@ -186,12 +183,16 @@ class ProjectNetworkView(APIView):
         parameters.is_valid(raise_exception=True)
         network = networks.compute_network(project=project, options=parameters.options())
         file_format = parameters.validated_data["format"]
+        response: Response | HttpResponse
         if file_format == "json":
-            return Response(networks.as_json(network))
-        response = HttpResponse(
-            networks.WRITERS[file_format](network),
-            content_type=networks.CONTENT_TYPES[file_format],
-        )
+            response = Response(networks.as_json(network))
+            if "format" not in request.query_params:
+                return response  # the API's answer; asked as a format, it is a file
+        else:
+            response = HttpResponse(
+                networks.WRITERS[file_format](network),
+                content_type=networks.CONTENT_TYPES[file_format],
+            )
         name = networks.filename(project, network, file_format)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from corpus.characters import csv_safe, xml_safe
 from corpus.models import Project
 
 from .computation import LEVELS, Network
@@ -58,7 +59,9 @@ def _graph(network: Network):
     for node in network.nodes:
         graph.add_node(
             node.id,
-            label=node.label,
+            # XML cannot carry some characters (a label stored with a control character):
+            # they are written as U+FFFD.
+            label=xml_safe(node.label),
             kind=node.kind,
             type=node.mode,
             colour=node.colour,
@@ -93,7 +96,7 @@ def as_gexf(network: Network) -> str:
 def _csv(rows: Iterable[Iterable[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([csv_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -283,6 +284,19 @@ def annotation_text_lock(document: Document) -> str | None:
     return None
 
 
+@contextmanager
+def _renamed_errors(names: dict[str, str]) -> Iterator[None]:
+    """Re-raise a ValidationError with its fields renamed as ``names`` says."""
+    try:
+        yield
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {names.get(field, field): messages for field, messages in error.message_dict.items()}
+        ) from error
+
+
 def save_annotation(
     *,
     document: Document,
@@ -307,10 +321,15 @@ def save_annotation(
     honours ``expected_version`` (:class:`StaleVersion`).
     """
     with transaction.atomic():
+        # A refused new entry is named by the form's field for it, actor or claim.
         if new_actor_name:
-            actor = create_actor(project=document.project, name=new_actor_name, created_by=user)
+            with _renamed_errors({"name": "actor"}):
+                actor = create_actor(project=document.project, name=new_actor_name, created_by=user)
         if new_claim_name:
-            claim = create_claim(project=document.project, label=new_claim_name, created_by=user)
+            with _renamed_errors({"label": "claim"}):
+                claim = create_claim(
+                    project=document.project, label=new_claim_name, created_by=user
+                )
         if annotation is None:
             return create_annotation(
                 document=document,

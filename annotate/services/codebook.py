@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from corpus.characters import text_problem
 from corpus.models import Project
 from corpus.words import counted
 
@@ -26,12 +27,22 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def _clean_codebook_text(value: str, field: str, label: str, limit: int) -> str:
+    """A name or label with its runs of whitespace (tabs and line breaks too) made one
+    space; refused when empty, too long, or holding any other invisible character."""
+    if problem := text_problem(value or ""):
+        raise ValidationError({field: [f"{label} is refused. {problem}"]})
     value = " ".join((value or "").split())
     if not value:
         raise ValidationError({field: [f"{label} cannot be empty."]})
     if len(value) > limit:
         raise ValidationError({field: [f"{label} has at most {limit} characters."]})
     return value
+
+
+def _check_free_text(entry: Actor | Claim, field: str) -> None:
+    """Notes and descriptions may run over lines, but hold no other invisible character."""
+    if problem := text_problem(getattr(entry, field) or ""):
+        raise ValidationError({field: [problem]})
 
 
 def _check_colour(colour: str) -> None:
@@ -53,7 +64,11 @@ def _check_actor(actor: Actor) -> None:
     _check_colour(actor.colour)
     if not isinstance(actor.aliases, list) or not all(isinstance(a, str) for a in actor.aliases):
         raise ValidationError({"aliases": ["Aliases must be a list of names."]})
-    actor.aliases = list(dict.fromkeys(a.strip() for a in actor.aliases if a.strip()))
+    for number, alias in enumerate(actor.aliases, start=1):
+        if problem := text_problem(alias):
+            raise ValidationError({"aliases": [f"Alias {number} is refused. {problem}"]})
+    actor.aliases = list(dict.fromkeys(" ".join(a.split()) for a in actor.aliases if a.strip()))
+    _check_free_text(actor, "notes")
     clash = Actor.objects.filter(project=actor.project_id, name__iexact=actor.name).exclude(
         pk=actor.pk
     )
@@ -107,6 +122,7 @@ def _check_alias_clashes(actor: Actor) -> None:
 
 def _check_claim(claim: Claim) -> None:
     claim.label = _clean_codebook_text(claim.label, "label", "A claim's label", 300)
+    _check_free_text(claim, "description")
     _check_colour(claim.colour)
     clash = Claim.objects.filter(project=claim.project_id, label__iexact=claim.label).exclude(
         pk=claim.pk

@@ -20,6 +20,7 @@ from annotate.selectors import StatementFilter
 from annotate.statements import csv_lines, statement_rows
 from corpus.access import project_access
 from corpus.http import HtmxHttpRequest
+from corpus.ids import ModelMultipleIdField
 from corpus.models import Document, Project
 
 # A page shows at most this many of the most active actors and claims; filters or the
@@ -185,13 +186,13 @@ class NetworkForm(forms.Form):
         label="Published until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     # Tick boxes rather than multiple selects, which need Ctrl-click to pick several.
-    exclude_actor = forms.ModelMultipleChoiceField(
+    exclude_actor = ModelMultipleIdField(
         label="Leave out actors",
         queryset=Actor.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    exclude_claim = forms.ModelMultipleChoiceField(
+    exclude_claim = ModelMultipleIdField(
         label="Leave out claims",
         queryset=Claim.objects.none(),
         required=False,

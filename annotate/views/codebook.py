@@ -155,9 +155,9 @@ def entry_form(
     request: HtmxHttpRequest, project: str, kind: EntryKind, pk: int | None = None
 ) -> HttpResponse:
     access = project_access(request, project)
+    # Viewers get the reason, not a form they cannot send.
+    require_annotator(access.role)
     entry = _entry(kind, access, pk) if pk is not None else None
-    if request.method == "POST":
-        require_annotator(access.role)
     form_kwargs: dict[str, Any] = {"project": access.project, kind.noun: entry}
     form = kind.form(request.POST if request.method == "POST" else None, **form_kwargs)
     inline = bool(request.htmx) and entry is not None
@@ -191,9 +191,8 @@ def entry_form(
 
 def entry_merge(request: HttpRequest, project: str, pk: int, kind: EntryKind) -> HttpResponse:
     access = project_access(request, project)
+    require_annotator(access.role)
     source = _entry(kind, access, pk)
-    if request.method == "POST":
-        require_annotator(access.role)
     form = MergeForm(request.POST if request.method == "POST" else None, source=source)
     form.fields["target"].label = f"Merge into {kind.noun}"
     if request.method == "POST" and form.is_valid():
@@ -225,10 +224,10 @@ def entry_merge(request: HttpRequest, project: str, pk: int, kind: EntryKind) ->
 
 def entry_delete(request: HttpRequest, project: str, pk: int, kind: EntryKind) -> HttpResponse:
     access = project_access(request, project)
+    require_owner(access.role)
     entry = _entry(kind, access, pk)
     errors: list[str] = []
     if request.method == "POST":
-        require_owner(access.role)
         name = str(entry)
         try:
             kind.delete(entry=entry, user=request.user)

@@ -14,13 +14,11 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 
+from corpus.ids import MAX_ID, is_id
 from corpus.models import Project, ProjectQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
-
-#: Ids are 64-bit; a larger number names nothing and must not reach the database.
-MAX_ID = 2**63 - 1
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -32,6 +30,24 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class IdParameter(serializers.IntegerField):
+    """An id in a query parameter or a body, as a plain number: from 1 up to the largest
+    id, else 400 naming the parameter."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "min_value": "Ids are whole numbers from 1.",
+                "max_value": "No object has an id this large.",
+                "max_string_length": "No object has an id this large.",
+            },
+        )
+        super().__init__(**kwargs)
 
 
 class IdField(serializers.PrimaryKeyRelatedField):
@@ -72,12 +88,6 @@ def caller_projects(user: User | AnonymousUser) -> ProjectQuerySet:
     """The caller's projects, each with the caller's role: the projects a request may
     name (as an ``IdField``'s ``scope``, say)."""
     return Project.objects.visible_to(user).with_role(user)
-
-
-def is_id(value: Any) -> bool:
-    """Whether a path segment names an id at all."""
-    text = str(value)
-    return text.isdigit() and int(text) <= MAX_ID
 
 
 class IdLookupMixin:

@@ -7,11 +7,13 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from corpus import services
 from corpus.access import acting_user, caller_role, require_owner
+from corpus.characters import unstorable_character
 from corpus.models import Membership, Role
 
 from .errors import ERRORS, ErrorSerializer
@@ -62,6 +64,12 @@ class MemberViewSet(
     lookup_value_regex = "[^/]+"
     lookup_field = "user__username"
     lookup_url_kwarg = "username"
+
+    def get_object(self) -> Membership:
+        # A username no text column can hold names nobody; PostgreSQL would refuse it.
+        if unstorable_character(self.kwargs[self.lookup_url_kwarg]):
+            raise NotFound()
+        return super().get_object()
 
     def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):

@@ -43,4 +43,11 @@ class ObtainTokenView(ObtainAuthToken):
         auth=[],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        finally:
+            # The sign-in throttle marks the request it was given, which is DRF's; its
+            # middleware reads Django's, and then answers 429 for the whole site alike.
+            if getattr(request, "axes_locked_out", False):
+                request._request.axes_locked_out = True  # type: ignore[attr-defined]
+                request._request.axes_credentials = getattr(request, "axes_credentials", None)  # type: ignore[attr-defined]

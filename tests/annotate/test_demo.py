@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from annotate.models import Actor, Annotation, Claim
 from corpus.access import role_in
@@ -31,7 +32,8 @@ def test_load_demo_twice_leaves_the_same_rows(db):
 
 def test_demo_account_signs_in_and_owns_the_demo_project(db):
     call_command("load_demo", verbosity=0)
-    user = authenticate(username="demo", password="demo")
+    # As the sign-in page asks: the sign-in throttle needs the request.
+    user = authenticate(RequestFactory().post("/accounts/login/"), username="demo", password="demo")
     assert user is not None
     project = Project.objects.get(name="Japan–Russia relations")
     assert role_in(user, project) == Role.OWNER

@@ -1,19 +1,10 @@
 """API clients for the cast: ``api("bob")`` sends bob's token with every request."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import make_annotation, make_document
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    # Throttle counters live in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
