@@ -19,7 +19,9 @@ from rest_framework.response import Response
 from corpus.access import acting_user, caller_role, require_annotator
 from corpus.api.errors import ERRORS, ErrorSerializer, PreconditionFailed
 from corpus.api.fields import IdFilter, IdLookupMixin
+from corpus.api.filters import ApiFilterSet
 from corpus.api.links import reverse_api
+from corpus.api.schema import LOCATION
 
 from .. import services
 from ..models import Annotation, Stance, complete
@@ -29,7 +31,7 @@ from .exports import ExportMixin
 from .serializers import LIST_VALUES, AnnotationSerializer, annotation_json, row_json
 
 
-class AnnotationFilter(django_filters.FilterSet):
+class AnnotationFilter(ApiFilterSet):
     project = IdFilter(field_name="document__project_id", help_text="A project's id.")
     document = IdFilter(field_name="document_id", help_text="A document's id.")
     actor = IdFilter(field_name="actor_id", help_text="An actor's id.")
@@ -86,24 +88,42 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="The ETag you read; a stale one gets 412 and changes nothing.",
 )
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201, 204],
+    required=True,
+    description="The annotation's entity tag, for If-Match.",
+)
+STALE_ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[412],
+    description="The current entity tag, when the annotation changed since it was read.",
+)
 PRECONDITION = {412: ErrorSerializer}
 
 
 @extend_schema_view(
     list=extend_schema(summary="Annotations of your projects (trashed ones left out)"),
-    retrieve=extend_schema(responses={200: AnnotationSerializer, 404: ErrorSerializer}),
+    retrieve=extend_schema(
+        parameters=[ETAG], responses={200: AnnotationSerializer, 404: ErrorSerializer}
+    ),
     create=extend_schema(
         summary="Highlight a passage, optionally tagged (annotators and owners)",
+        parameters=[LOCATION, ETAG],
         responses={201: AnnotationSerializer, **ERRORS},
     ),
     partial_update=extend_schema(
         summary="Change an annotation (annotators and owners)",
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG, STALE_ETAG],
         responses={200: AnnotationSerializer, **ERRORS, **PRECONDITION},
     ),
     destroy=extend_schema(
         summary="Move an annotation to the trash (annotators and owners)",
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG, STALE_ETAG],
         responses={204: None, **ERRORS, **PRECONDITION},
     ),
 )
@@ -191,6 +211,7 @@ class AnnotationViewSet(
 
     @extend_schema(
         summary="Bring an annotation back from the trash (annotators and owners)",
+        parameters=[ETAG],
         request=None,
         responses={200: AnnotationSerializer, **ERRORS},
     )

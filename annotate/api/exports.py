@@ -15,6 +15,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 
 from corpus.api.errors import ErrorSerializer
+from corpus.api.fields import ID_SCHEMA, is_id, whole_number
 from corpus.models import Project
 
 from .. import exports
@@ -43,9 +44,7 @@ class ExportMixin(GenericAPIView):
             "suffix) and a TextPositionSelector (code points)."
         ),
         parameters=[
-            OpenApiParameter(
-                "project", OpenApiTypes.INT, required=True, description="A project's id."
-            ),
+            OpenApiParameter("project", ID_SCHEMA, required=True, description="A project's id."),
             OpenApiParameter(
                 "format",
                 OpenApiTypes.STR,
@@ -54,13 +53,15 @@ class ExportMixin(GenericAPIView):
             ),
             OpenApiParameter(
                 "page",
-                OpenApiTypes.INT,
-                description="jsonld only: one AnnotationPage (from 1) instead of the collection.",
+                {"type": "integer", "minimum": 1},
+                description="jsonld only (checked for any format): one AnnotationPage, "
+                "from 1, instead of the collection.",
             ),
             OpenApiParameter(
                 "page_size",
-                OpenApiTypes.INT,
-                description=f"jsonld only: annotations per page, 1 to {exports.MAX_PAGE_SIZE:,}.",
+                {"type": "integer", "minimum": 1, "maximum": exports.MAX_PAGE_SIZE},
+                description=f"jsonld only (checked for any format): annotations per page, "
+                f"1 to {exports.MAX_PAGE_SIZE:,}.",
             ),
         ],
         responses={
@@ -85,7 +86,7 @@ class ExportMixin(GenericAPIView):
                 {"format": [f"Use one of {', '.join(exports.FORMATS)}, not “{kind}”."]}
             )
         project_id = request.query_params.get("project", "")
-        if not project_id.isdigit():
+        if not is_id(project_id) or int(project_id) < 1:
             raise serializers.ValidationError(
                 {"project": ["Give the id of the project to export, e.g. ?project=1."]}
             )
@@ -105,14 +106,16 @@ def _export_paging(request: Request) -> tuple[int | None, int]:
     page_size = exports.DEFAULT_PAGE_SIZE
     raw_page = request.query_params.get("page")
     if raw_page is not None:
-        if raw_page.isdigit() and int(raw_page) >= 1:
-            page = int(raw_page)
+        number = whole_number(raw_page)
+        if number is not None and number >= 1:
+            page = number
         else:
             errors["page"] = ["A page number is a whole number from 1."]
     raw_size = request.query_params.get("page_size")
     if raw_size is not None:
-        if raw_size.isdigit() and 1 <= int(raw_size) <= exports.MAX_PAGE_SIZE:
-            page_size = int(raw_size)
+        number = whole_number(raw_size)
+        if number is not None and 1 <= number <= exports.MAX_PAGE_SIZE:
+            page_size = number
         else:
             errors["page_size"] = [f"A page holds 1 to {exports.MAX_PAGE_SIZE:,} annotations."]
     if errors:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from drf_spectacular.types import OpenApiTypes
@@ -63,6 +65,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return answer
     if isinstance(exc, Refused):
         exc = exceptions.PermissionDenied(str(exc))
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        exc = exceptions.ValidationError({"files": [f"At most {limit:,} files per request."]})
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
     answer = exception_handler(exc, context)

@@ -6,10 +6,12 @@ and answers like a missing object, without reaching the database.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
@@ -20,19 +22,23 @@ if TYPE_CHECKING:
 
 #: Ids are 64-bit; a larger number names nothing and must not reach the database.
 MAX_ID = 2**63 - 1
+#: An id as the schema describes it, wherever one is taken.
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
 
 
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.NumberFilter):
-    """A filter by id: a whole number, else 400 naming the parameter."""
+    """A filter by id: a whole number from 1, else 400 naming the parameter."""
 
     field_class = forms.IntegerField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(ID_SCHEMA)
 class IdField(serializers.PrimaryKeyRelatedField):
     """A related object by id, looked up in the caller's scope.
 
@@ -56,8 +62,8 @@ class IdField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, int) and not isinstance(data, bool) and not 0 <= data <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
-        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
+        if isinstance(data, str) and not is_id(data):
+            self.fail("incorrect_type", data_type="str")
         prefetched = getattr(self.parent, "prefetched", {})
         if isinstance(data, int) and (self.field_name, data) in prefetched:
             found = prefetched[self.field_name, data]
@@ -73,10 +79,24 @@ def caller_projects(user: User | AnonymousUser) -> ProjectQuerySet:
     return Project.objects.visible_to(user).with_role(user)
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+def whole_number(text: str) -> int | None:
+    """The number ``text`` spells in ASCII digits, at most MAX_ID (a larger one is past
+    anything there is, not an error); None if it is no whole number."""
+    if not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    digits = text.lstrip("0") or "0"
+    return MAX_ID if len(digits) > len(str(MAX_ID)) else min(int(digits), MAX_ID)
+
+
 def is_id(value: Any) -> bool:
     """Whether a path segment names an id at all."""
     text = str(value)
-    return text.isdigit() and int(text) <= MAX_ID
+    # ASCII digits only: str.isdigit() takes "²", which int() refuses.
+    digits = text.lstrip("0")
+    return bool(_WHOLE_NUMBER.fullmatch(text)) and len(digits) <= 19 and int(text) <= MAX_ID
 
 
 class IdLookupMixin:
