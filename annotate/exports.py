@@ -124,17 +124,21 @@ def csv_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:
         yield line(row.values())
 
 
+# Line breaks to many readers (JavaScript, Python's str.splitlines()), though JSON lets
+# them stand unescaped in a string: escaped, one annotation stays on one line.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def jsonl_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:
     for row in rows(annotations):
-        yield json.dumps(row, ensure_ascii=False) + "\n"
+        yield json.dumps(row, ensure_ascii=False).translate(_LINE_BREAKS) + "\n"
 
 
 class WebAnnotations:
     """Builds W3C Web Annotation objects; URLs are absolute, as the model requires."""
 
-    def __init__(self, request: Request, project: Project):
+    def __init__(self, request: Request):
         self.base = request.build_absolute_uri("/").rstrip("/")
-        self.project = project
         self._document_id: int | None = None
         self._text = ""
         # Reversed once: a hundred thousand rows need two URLs each.
@@ -210,6 +214,18 @@ class WebAnnotations:
         return annotation
 
 
+def page_count(total: int, page_size: int) -> int:
+    """How many AnnotationPages ``total`` annotations fill; an empty collection has one."""
+    return max(1, math.ceil(total / page_size))
+
+
+def web_annotation(annotation: QuerySet[Annotation], *, request: Request) -> dict[str, Any]:
+    """The one annotation of ``annotation`` as a W3C Web Annotation, exactly as the
+    JSON-LD export writes it (its IRI dereferences to this)."""
+    (row,) = rows(annotation)
+    return WebAnnotations(request).annotation(row)
+
+
 def jsonld_lines(
     annotations: QuerySet[Annotation],
     *,
@@ -217,6 +233,7 @@ def jsonld_lines(
     request: Request,
     page: int | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
+    total: int | None = None,
 ) -> Iterator[str]:
     """An AnnotationCollection with its first page embedded, or (``page``) one page.
 
@@ -224,10 +241,10 @@ def jsonld_lines(
     Annotation Protocol pages a container; every annotation carries its own
     ``@context`` so that it stands alone when taken out.
     """
-    builder = WebAnnotations(request, project)
-    total = annotations.count()
+    builder = WebAnnotations(request)
+    total = annotations.count() if total is None else total
     label = f"Annotations of {project.name}"
-    pages = max(1, math.ceil(total / page_size))
+    pages = page_count(total, page_size)
 
     def link(number: int | None) -> str:
         query = request.GET.copy()
@@ -290,6 +307,7 @@ def stream(
     request: Request,
     page: int | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
+    total: int | None = None,
 ) -> StreamingHttpResponse:
     """A streaming response for one export format, with a file name for the download."""
     if kind == "csv":
@@ -298,7 +316,12 @@ def stream(
         lines = jsonl_lines(annotations)
     else:
         lines = jsonld_lines(
-            annotations, project=project, request=request, page=page, page_size=page_size
+            annotations,
+            project=project,
+            request=request,
+            page=page,
+            page_size=page_size,
+            total=total,
         )
     extension = {"csv": "csv", "jsonl": "jsonl", "jsonld": "jsonld"}[kind]
     response = StreamingHttpResponse(

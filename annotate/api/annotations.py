@@ -9,10 +9,12 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,12 +25,19 @@ from corpus.api.filters import ApiFilterSet
 from corpus.api.links import reverse_api
 from corpus.api.schema import LOCATION
 
-from .. import services
+from .. import exports, services
 from ..models import Annotation, Stance, complete
 from .bulk import BulkCreateMixin
 from .errors import etag_for
 from .exports import ExportMixin
 from .serializers import LIST_VALUES, AnnotationSerializer, annotation_json, row_json
+
+
+class WebAnnotationRenderer(JSONRenderer):
+    """An annotation as a W3C Web Annotation, for clients that ask for JSON-LD."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
 
 
 class AnnotationFilter(ApiFilterSet):
@@ -109,7 +118,19 @@ PRECONDITION = {412: ErrorSerializer}
 @extend_schema_view(
     list=extend_schema(summary="Annotations of your projects (trashed ones left out)"),
     retrieve=extend_schema(
-        parameters=[ETAG], responses={200: AnnotationSerializer, 404: ErrorSerializer}
+        summary="An annotation, as JSON or (Accept: application/ld+json) as a Web Annotation",
+        description=(
+            "Plain JSON by default. With `Accept: application/ld+json; "
+            'profile="http://www.w3.org/ns/anno.jsonld"` the answer is the annotation as a '
+            "W3C Web Annotation, the same object the JSON-LD export holds, so that its `id` "
+            "dereferences as the Web Annotation Protocol describes."
+        ),
+        parameters=[ETAG],
+        responses={
+            (200, "application/json"): AnnotationSerializer,
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            404: ErrorSerializer,
+        },
     ),
     create=extend_schema(
         summary="Highlight a passage, optionally tagged (annotators and owners)",
@@ -166,8 +187,33 @@ class AnnotationViewSet(
             headers={"ETag": etag_for(annotation.pk, annotation.version), **headers},
         )
 
+    def get_renderers(self) -> list[BaseRenderer]:
+        renderers = super().get_renderers()
+        if self.action == "retrieve":
+            renderers.append(WebAnnotationRenderer())
+        return renderers
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._answer(self.get_object())
+        annotation = self.get_object()
+        if request.accepted_renderer.format != WebAnnotationRenderer.format:
+            return self._answer(annotation)
+        return Response(
+            exports.web_annotation(Annotation.objects.filter(pk=annotation.pk), request=request),
+            content_type=exports.FORMATS["jsonld"],
+            headers={"ETag": etag_for(annotation.pk, annotation.version)},
+        )
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action == "retrieve":
+            patch_vary_headers(response, ["Accept"])
+            if response.status_code >= 400:
+                # Errors are plain JSON, whatever representation was asked for.
+                response.accepted_renderer = JSONRenderer()
+                response.accepted_media_type = JSONRenderer.media_type
+        return response
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
@@ -95,8 +96,21 @@ class ExportMixin(GenericAPIView):
         annotations = self.filter_queryset(
             Annotation.objects.alive().filter(document__project=project)
         )
+        total = None
+        if kind == "jsonld" and page is not None:
+            # Counted before the answer starts: past the last page is a 404, not a stream.
+            total = annotations.count()
+            last = exports.page_count(total, page_size)
+            if page > last:
+                raise NotFound(f"There is no page past page {last} of this export.")
         return exports.stream(
-            kind, annotations, project=project, request=request, page=page, page_size=page_size
+            kind,
+            annotations,
+            project=project,
+            request=request,
+            page=page,
+            page_size=page_size,
+            total=total,
         )
 
 
