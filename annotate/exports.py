@@ -1,4 +1,5 @@
-"""Annotation exports that stream: CSV, JSON Lines and W3C Web Annotation JSON-LD.
+"""Annotation exports that stream: CSV, JSON Lines and W3C Web Annotation JSON-LD, and
+the same table as an Excel workbook (written to a temporary file, then streamed).
 
 Rows come from the database in chunks (``.iterator(chunk_size=...)``, a server-side
 cursor on PostgreSQL) and leave as text in batches, so memory stays flat however many
@@ -23,12 +24,14 @@ from rest_framework.request import Request
 
 from corpus.models import Document, Project
 
+from . import workbooks
 from .models import Annotation
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/x-ndjson; charset=utf-8",
     "jsonld": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    "xlsx": workbooks.MEDIA_TYPE,
 }
 CHUNK_SIZE = 2000
 #: Rows per write to the client: fewer, larger writes are much faster than one per row.
@@ -310,6 +313,13 @@ def stream(
     total: int | None = None,
 ) -> StreamingHttpResponse:
     """A streaming response for one export format, with a file name for the download."""
+    if kind == "xlsx":
+        return workbooks.workbook_response(
+            columns=COLUMNS,
+            rows=(list(row.values()) for row in rows(annotations)),
+            filename=f"{project.slug}-annotations.xlsx",
+            title="Annotations",
+        )
     if kind == "csv":
         lines = csv_lines(annotations)
     elif kind == "jsonl":

@@ -1,9 +1,10 @@
 """The statement table: one row per complete statement with every attribute an analyst
-filters on, streamed as CSV (plain, or shaped for Excel)."""
+filters on, streamed as CSV (plain, or shaped for Excel) or written as an Excel workbook."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ COLUMNS = [
     "claim_category",
     "stance",
     "quote",
+    "note",
     "document_id",
     "document_title",
     "source",
@@ -43,6 +45,7 @@ FIELDS = [
     "claim__parent__label",
     "stance",
     "quote",
+    "note",
     "document_id",
     "document__title",
     "document__source_name",
@@ -62,6 +65,14 @@ def statement_rows(statements: QuerySet[Annotation]) -> Iterator[list[Any]]:
         row = ["" if value is None else value for value in values]
         published = values[_DATE]
         row[_DATE] = timezone.localtime(published).date().isoformat() if published else ""
+        yield row
+
+
+def workbook_rows(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    """Statement rows for a workbook: the date as a date, which a spreadsheet sorts."""
+    for row in rows:
+        if row[_DATE]:
+            row[_DATE] = datetime.date.fromisoformat(row[_DATE])
         yield row
 
 

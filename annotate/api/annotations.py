@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from typing import Any
 
@@ -187,7 +188,7 @@ class AnnotationViewSet(
             headers={"ETag": etag_for(annotation.pk, annotation.version), **headers},
         )
 
-    def get_renderers(self) -> list[BaseRenderer]:
+    def get_renderers(self) -> builtins.list[BaseRenderer]:  # list is the action
         renderers = super().get_renderers()
         if self.action == "retrieve":
             renderers.append(WebAnnotationRenderer())

@@ -37,7 +37,7 @@ class ExportMixin(GenericAPIView):
     """The annotations viewset's ``export`` action; the list's filters apply."""
 
     @extend_schema(
-        summary="Stream annotations as CSV, JSON Lines or W3C Web Annotation JSON-LD",
+        summary="Annotations as CSV, JSON Lines, W3C Web Annotation JSON-LD or an Excel workbook",
         description=(
             "The list's filters apply. `jsonld` is an AnnotationCollection with its first "
             "AnnotationPage embedded; further pages are at the IRIs in `next` (`page=N`). "
@@ -50,7 +50,7 @@ class ExportMixin(GenericAPIView):
                 "format",
                 OpenApiTypes.STR,
                 enum=[*exports.FORMATS],
-                description="csv (the default), jsonl or jsonld.",
+                description="csv (the default), jsonl, jsonld or xlsx.",
             ),
             OpenApiParameter(
                 "page",
@@ -69,6 +69,7 @@ class ExportMixin(GenericAPIView):
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/x-ndjson"): OpenApiTypes.STR,
             (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            (200, exports.FORMATS["xlsx"]): OpenApiTypes.BINARY,
             400: ErrorSerializer,
             401: ErrorSerializer,
             404: ErrorSerializer,
