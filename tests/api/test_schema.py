@@ -87,12 +87,15 @@ def describe(recorder, case_id: str) -> str:
     return text
 
 
-def run(schema) -> tuple[list[str], dict[str, str], float]:
-    """Every finding (check, operation, request and answer) and each phase's status."""
+def run(schema) -> tuple[list[str], dict[str, str], dict[str, float]]:
+    """Every finding (check, operation, request and answer), each phase's status, and
+    the seconds each phase took."""
     findings: list[str] = []
     phases: dict[str, str] = {}
-    started = time.monotonic()
+    seconds: dict[str, float] = {}
     for event in from_schema(schema).execute():
+        if isinstance(event, events.PhaseStarted):
+            seconds[event.phase.name.value] = time.monotonic()
         if isinstance(event, events.ScenarioFinished):
             for case_id, checks in event.recorder.checks.items():
                 for check in checks:
@@ -108,7 +111,8 @@ def run(schema) -> tuple[list[str], dict[str, str], float]:
             findings.append(f"fatal: {event.exception!r}")
         elif isinstance(event, events.PhaseFinished):
             phases[event.phase.name.value] = event.status.value
-    return findings, phases, time.monotonic() - started
+            seconds[event.phase.name.value] = time.monotonic() - seconds[event.phase.name.value]
+    return findings, phases, seconds
 
 
 @pytest.fixture
@@ -142,7 +146,8 @@ def test_schemathesis_with_every_check_and_phase_finds_nothing(owner_token, sett
     finally:
         logging.getLogger("django.request").setLevel(logging.NOTSET)
     with capsys.disabled():
-        print(f"\nschemathesis: {phases} in {seconds:.0f} s, {len(findings)} findings")
+        took = ", ".join(f"{name} {phases[name]} {seconds[name]:.0f} s" for name in phases)
+        print(f"\nschemathesis: {took}; {len(findings)} findings")
     assert {name: phases.get(name) for name in ("examples", "coverage", "fuzzing", "stateful")} == {
         "examples": "success",
         "coverage": "success",
