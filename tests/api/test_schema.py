@@ -7,6 +7,7 @@ import time
 
 import pytest
 import schemathesis
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
@@ -134,9 +135,14 @@ def test_the_schema_is_valid_openapi_3(client):
 
 # The app answers from another thread: the data must be committed for it to see.
 @pytest.mark.django_db(transaction=True)
-def test_schemathesis_with_every_check_and_phase_finds_nothing(owner_token, settings, capsys):
+def test_schemathesis_with_every_check_and_phase_finds_nothing(
+    owner_token, settings, capsys, monkeypatch
+):
     # A few hundred requests a minute: the throttles would answer 429 to most of them.
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+    # The app's threads close their connections after each request, so that none is left
+    # open on the test database when it is dropped.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     logging.getLogger("django.request").setLevel(logging.ERROR)
     try:
         schema = schemathesis.openapi.from_asgi(
