@@ -1,4 +1,5 @@
-"""Annotation exports that stream: CSV, JSON Lines and W3C Web Annotation JSON-LD.
+"""Annotation exports that stream: CSV, JSON Lines and W3C Web Annotation JSON-LD, and
+the same table as an Excel workbook (written to a temporary file, then streamed).
 
 Rows come from the database in chunks (``.iterator(chunk_size=...)``, a server-side
 cursor on PostgreSQL) and leave as text in batches, so memory stays flat however many
@@ -24,6 +25,7 @@ from rest_framework.request import Request
 from corpus.characters import csv_safe
 from corpus.models import Document, Project
 
+from . import workbooks
 from .models import Annotation
 from .representation import EXPORT, timestamp
 
@@ -31,6 +33,7 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/x-ndjson; charset=utf-8",
     "jsonld": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    "xlsx": workbooks.MEDIA_TYPE,
 }
 CHUNK_SIZE = 2000
 #: Rows per write to the client: fewer, larger writes are much faster than one per row.
@@ -84,17 +87,21 @@ def csv_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:
         yield line([csv_safe(value) for value in row.values()])
 
 
+# Line breaks to many readers (JavaScript, Python's str.splitlines()), though JSON lets
+# them stand unescaped in a string: escaped, one annotation stays on one line.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def jsonl_lines(annotations: QuerySet[Annotation]) -> Iterator[str]:
     for row in rows(annotations):
-        yield json.dumps(row, ensure_ascii=False) + "\n"
+        yield json.dumps(row, ensure_ascii=False).translate(_LINE_BREAKS) + "\n"
 
 
 class WebAnnotations:
     """Builds W3C Web Annotation objects; URLs are absolute, as the model requires."""
 
-    def __init__(self, request: Request, project: Project):
+    def __init__(self, request: Request):
         self.base = request.build_absolute_uri("/").rstrip("/")
-        self.project = project
         self._document_id: int | None = None
         self._text = ""
         # Reversed once: a hundred thousand rows need two URLs each.
@@ -170,6 +177,18 @@ class WebAnnotations:
         return annotation
 
 
+def page_count(total: int, page_size: int) -> int:
+    """How many AnnotationPages ``total`` annotations fill; an empty collection has one."""
+    return max(1, math.ceil(total / page_size))
+
+
+def web_annotation(annotation: QuerySet[Annotation], *, request: Request) -> dict[str, Any]:
+    """The one annotation of ``annotation`` as a W3C Web Annotation, exactly as the
+    JSON-LD export writes it (its IRI dereferences to this)."""
+    (row,) = rows(annotation)
+    return WebAnnotations(request).annotation(row)
+
+
 def jsonld_lines(
     annotations: QuerySet[Annotation],
     *,
@@ -177,6 +196,7 @@ def jsonld_lines(
     request: Request,
     page: int | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
+    total: int | None = None,
 ) -> Iterator[str]:
     """An AnnotationCollection with its first page embedded, or (``page``) one page.
 
@@ -184,10 +204,10 @@ def jsonld_lines(
     Annotation Protocol pages a container; every annotation carries its own
     ``@context`` so that it stands alone when taken out.
     """
-    builder = WebAnnotations(request, project)
-    total = annotations.count()
+    builder = WebAnnotations(request)
+    total = annotations.count() if total is None else total
     label = f"Annotations of {project.name}"
-    pages = max(1, math.ceil(total / page_size))
+    pages = page_count(total, page_size)
 
     def link(number: int | None) -> str:
         query = request.GET.copy()
@@ -250,15 +270,28 @@ def stream(
     request: Request,
     page: int | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
+    total: int | None = None,
 ) -> StreamingHttpResponse:
     """A streaming response for one export format, with a file name for the download."""
+    if kind == "xlsx":
+        return workbooks.workbook_response(
+            columns=COLUMNS,
+            rows=(list(row.values()) for row in rows(annotations)),
+            filename=f"{project.slug}-annotations.xlsx",
+            title="Annotations",
+        )
     if kind == "csv":
         lines = csv_lines(annotations)
     elif kind == "jsonl":
         lines = jsonl_lines(annotations)
     else:
         lines = jsonld_lines(
-            annotations, project=project, request=request, page=page, page_size=page_size
+            annotations,
+            project=project,
+            request=request,
+            page=page,
+            page_size=page_size,
+            total=total,
         )
     extension = {"csv": "csv", "jsonl": "jsonl", "jsonld": "jsonld"}[kind]
     response = StreamingHttpResponse(

@@ -195,6 +195,7 @@ STATEMENT_TABLE = Shape(
             ("claim_category", CLAIM_CATEGORY),
             ("stance", STANCE),
             ("quote", QUOTE),
+            ("note", NOTE),
             ("document_id", DOCUMENT),
             ("document_title", DOCUMENT_TITLE),
             ("source", SOURCE),

@@ -1,9 +1,10 @@
 """The statement table: one row per complete statement with every attribute an analyst
-filters on, streamed as CSV (plain, or shaped for Excel)."""
+filters on, streamed as CSV (plain, or shaped for Excel) or written as an Excel workbook."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -15,6 +16,7 @@ from .models import Annotation
 from .representation import STATEMENT_TABLE
 
 COLUMNS = STATEMENT_TABLE.names
+_DATE = COLUMNS.index("date")
 
 # Spreadsheets run cells that begin with these characters as formulas.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -26,6 +28,14 @@ def statement_rows(statements: QuerySet[Annotation]) -> Iterator[list[Any]]:
     queryset = statements.order_by("document__published_at", "document_id", "start", "id")
     for values in queryset.values_list(*STATEMENT_TABLE.sources).iterator(chunk_size=2000):
         yield STATEMENT_TABLE.cells(values)
+
+
+def workbook_rows(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    """Statement rows for a workbook: the date as a date, which a spreadsheet sorts."""
+    for row in rows:
+        if row[_DATE]:
+            row[_DATE] = datetime.date.fromisoformat(row[_DATE])
+        yield row
 
 
 class _Echo:

@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "corpus.api.schema.add_error_responses",
+        "corpus.api.schema.describe_exactly",
     ],
 }
 

@@ -7,6 +7,7 @@ fields (``corpus.api.fields``) and the pages' forms both use these bounds.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -16,10 +17,24 @@ from django.core.exceptions import ValidationError
 MAX_ID = 2**63 - 1
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+def whole_number(text: str) -> int | None:
+    """The number ``text`` spells in ASCII digits, at most MAX_ID (a larger one is past
+    anything there is, not an error); None if it is no whole number."""
+    if not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    digits = text.lstrip("0") or "0"
+    return MAX_ID if len(digits) > len(str(MAX_ID)) else min(int(digits), MAX_ID)
+
+
 def is_id(value: Any) -> bool:
     """Whether a path segment names an id at all."""
     text = str(value)
-    return text.isdigit() and int(text) <= MAX_ID
+    # ASCII digits only: str.isdigit() takes "²", which int() refuses.
+    digits = text.lstrip("0")
+    return bool(_WHOLE_NUMBER.fullmatch(text)) and len(digits) <= 19 and int(text) <= MAX_ID
 
 
 class ModelMultipleIdField(forms.ModelMultipleChoiceField):

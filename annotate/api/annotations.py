@@ -4,24 +4,29 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from corpus.access import acting_user, caller_role, require_annotator
 from corpus.api.errors import ERRORS, ErrorSerializer, PreconditionFailed
 from corpus.api.fields import IdFilter, IdLookupMixin
-from corpus.api.filters import PublishedFilter
+from corpus.api.filters import ApiFilterSet, PublishedFilter
 from corpus.api.links import reverse_api
+from corpus.api.schema import LOCATION
 
+from .. import exports
 from ..models import Annotation, Stance, complete
 from ..services.annotations import create_annotation, update_annotation
 from ..services.trash import restore_annotation, trash_annotation
@@ -31,7 +36,14 @@ from .exports import ExportMixin
 from .serializers import LIST_VALUES, AnnotationSerializer, annotation_json, row_json
 
 
-class AnnotationFilter(django_filters.FilterSet):
+class WebAnnotationRenderer(JSONRenderer):
+    """An annotation as a W3C Web Annotation, for clients that ask for JSON-LD."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class AnnotationFilter(ApiFilterSet):
     project = IdFilter(field_name="document__project_id", help_text="A project's id.")
     document = IdFilter(field_name="document_id", help_text="A document's id.")
     actor = IdFilter(field_name="actor_id", help_text="An actor's id.")
@@ -90,24 +102,54 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="The ETag you read; a stale one gets 412 and changes nothing.",
 )
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201, 204],
+    required=True,
+    description="The annotation's entity tag, for If-Match.",
+)
+STALE_ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[412],
+    description="The current entity tag, when the annotation changed since it was read.",
+)
 PRECONDITION = {412: ErrorSerializer}
 
 
 @extend_schema_view(
     list=extend_schema(summary="Annotations of your projects (trashed ones left out)"),
-    retrieve=extend_schema(responses={200: AnnotationSerializer, 404: ErrorSerializer}),
+    retrieve=extend_schema(
+        summary="An annotation, as JSON or (Accept: application/ld+json) as a Web Annotation",
+        description=(
+            "Plain JSON by default. With `Accept: application/ld+json; "
+            'profile="http://www.w3.org/ns/anno.jsonld"` the answer is the annotation as a '
+            "W3C Web Annotation, the same object the JSON-LD export holds, so that its `id` "
+            "dereferences as the Web Annotation Protocol describes."
+        ),
+        parameters=[ETAG],
+        responses={
+            (200, "application/json"): AnnotationSerializer,
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            404: ErrorSerializer,
+        },
+    ),
     create=extend_schema(
         summary="Highlight a passage, optionally tagged (annotators and owners)",
+        parameters=[LOCATION, ETAG],
         responses={201: AnnotationSerializer, **ERRORS},
     ),
     partial_update=extend_schema(
         summary="Change an annotation (annotators and owners)",
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG, STALE_ETAG],
         responses={200: AnnotationSerializer, **ERRORS, **PRECONDITION},
     ),
     destroy=extend_schema(
         summary="Move an annotation to the trash (annotators and owners)",
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG, STALE_ETAG],
         responses={204: None, **ERRORS, **PRECONDITION},
     ),
 )
@@ -150,8 +192,33 @@ class AnnotationViewSet(
             headers={"ETag": etag_for(annotation.pk, annotation.version), **headers},
         )
 
+    def get_renderers(self) -> builtins.list[BaseRenderer]:  # list is the action
+        renderers = super().get_renderers()
+        if self.action == "retrieve":
+            renderers.append(WebAnnotationRenderer())
+        return renderers
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._answer(self.get_object())
+        annotation = self.get_object()
+        if request.accepted_renderer.format != WebAnnotationRenderer.format:
+            return self._answer(annotation)
+        return Response(
+            exports.web_annotation(Annotation.objects.filter(pk=annotation.pk), request=request),
+            content_type=exports.FORMATS["jsonld"],
+            headers={"ETag": etag_for(annotation.pk, annotation.version)},
+        )
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action == "retrieve":
+            patch_vary_headers(response, ["Accept"])
+            if response.status_code >= 400:
+                # Errors are plain JSON, whatever representation was asked for.
+                response.accepted_renderer = JSONRenderer()
+                response.accepted_media_type = JSONRenderer.media_type
+        return response
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -195,6 +262,7 @@ class AnnotationViewSet(
 
     @extend_schema(
         summary="Bring an annotation back from the trash (annotators and owners)",
+        parameters=[ETAG],
         request=None,
         responses={200: AnnotationSerializer, **ERRORS},
     )

@@ -59,7 +59,14 @@ class BulkCreateMixin:
             "The body is a list of annotations as for a single create. When any item is "
             "invalid nothing is saved, and `errors` names every bad item by its index."
         ),
-        request=AnnotationSerializer(many=True),
+        request={
+            "application/json": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/AnnotationRequest"},
+                "minItems": 1,
+                "maxItems": BULK_LIMIT,
+            }
+        },
         responses={
             201: BulkResultSerializer,
             400: BULK_ERRORS,

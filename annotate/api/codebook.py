@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -15,14 +16,21 @@ from rest_framework.response import Response
 from corpus.access import acting_user, caller_role, require_annotator
 from corpus.api.errors import ERRORS, ErrorSerializer
 from corpus.api.fields import IdField, IdFilter, IdLookupMixin, caller_projects
+from corpus.api.filters import ApiFilterSet
 from corpus.api.links import reverse_api
+from corpus.api.schema import LOCATION
+from corpus.api.writes import StrictFields
 
 from .. import selectors
 from ..models import Actor, ActorKind, Claim
-from ..services.codebook import create_actor, create_claim, update_actor, update_claim
+from ..services.codebook import COLOUR_ERROR, create_actor, create_claim, update_actor, update_claim
+
+#: The colour a codebook entry takes, as the schema states it (the service says why not).
+COLOUR = {"validators": [RegexValidator(r"^#[0-9A-Fa-f]{6}$", message=COLOUR_ERROR)]}
 
 
-class ActorSerializer(serializers.ModelSerializer):
+class ActorSerializer(StrictFields, serializers.ModelSerializer):
+    create_only = ("project",)
     serializer_related_field = IdField
     aliases = serializers.ListField(child=serializers.CharField(), required=False)
 
@@ -44,10 +52,12 @@ class ActorSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "project": {"scope": caller_projects},
             "affiliation": {"scope": Actor.objects.visible_to},
+            "colour": COLOUR,
         }
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(StrictFields, serializers.ModelSerializer):
+    create_only = ("project",)
     serializer_related_field = IdField
 
     class Meta:
@@ -66,10 +76,11 @@ class ClaimSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "project": {"scope": caller_projects},
             "parent": {"scope": Claim.objects.visible_to},
+            "colour": COLOUR,
         }
 
 
-class ActorFilter(django_filters.FilterSet):
+class ActorFilter(ApiFilterSet):
     project = IdFilter(field_name="project_id", help_text="A project's id.")
     search = django_filters.CharFilter(
         method="name_or_alias", help_text="Part of the name or of an alias, any case or accents."
@@ -84,7 +95,7 @@ class ActorFilter(django_filters.FilterSet):
         return selectors.search_actors(queryset, value)
 
 
-class ClaimFilter(django_filters.FilterSet):
+class ClaimFilter(ApiFilterSet):
     project = IdFilter(field_name="project_id", help_text="A project's id.")
     search = django_filters.CharFilter(
         method="label_or_description",
@@ -146,7 +157,9 @@ class CodebookViewSet(
     list=extend_schema(summary="Actors of your projects' codebooks"),
     retrieve=extend_schema(responses={200: ActorSerializer, 404: ErrorSerializer}),
     create=extend_schema(
-        summary="Add an actor (annotators and owners)", responses={201: ActorSerializer, **ERRORS}
+        summary="Add an actor (annotators and owners)",
+        parameters=[LOCATION],
+        responses={201: ActorSerializer, **ERRORS},
     ),
     partial_update=extend_schema(
         summary="Change an actor (annotators and owners)",
@@ -172,7 +185,9 @@ class ActorViewSet(CodebookViewSet):
     list=extend_schema(summary="Claims of your projects' codebooks"),
     retrieve=extend_schema(responses={200: ClaimSerializer, 404: ErrorSerializer}),
     create=extend_schema(
-        summary="Add a claim (annotators and owners)", responses={201: ClaimSerializer, **ERRORS}
+        summary="Add a claim (annotators and owners)",
+        parameters=[LOCATION],
+        responses={201: ClaimSerializer, **ERRORS},
     ),
     partial_update=extend_schema(
         summary="Change a claim (annotators and owners)",

@@ -10,12 +10,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 
 from corpus.api.errors import ErrorSerializer
-from corpus.api.fields import MAX_ID
+from corpus.api.fields import ID_SCHEMA, MAX_ID, is_id
+from corpus.ids import whole_number
 from corpus.models import Project
 
 from .. import exports
@@ -36,7 +38,7 @@ class ExportMixin(GenericAPIView):
     """The annotations viewset's ``export`` action; the list's filters apply."""
 
     @extend_schema(
-        summary="Stream annotations as CSV, JSON Lines or W3C Web Annotation JSON-LD",
+        summary="Annotations as CSV, JSON Lines, W3C Web Annotation JSON-LD or an Excel workbook",
         description=(
             "The list's filters apply. `jsonld` is an AnnotationCollection with its first "
             "AnnotationPage embedded; further pages are at the IRIs in `next` (`page=N`). "
@@ -44,30 +46,31 @@ class ExportMixin(GenericAPIView):
             "suffix) and a TextPositionSelector (code points)."
         ),
         parameters=[
-            OpenApiParameter(
-                "project", OpenApiTypes.INT, required=True, description="A project's id."
-            ),
+            OpenApiParameter("project", ID_SCHEMA, required=True, description="A project's id."),
             OpenApiParameter(
                 "format",
                 OpenApiTypes.STR,
                 enum=[*exports.FORMATS],
-                description="csv (the default), jsonl or jsonld.",
+                description="csv (the default), jsonl, jsonld or xlsx.",
             ),
             OpenApiParameter(
                 "page",
-                OpenApiTypes.INT,
-                description="jsonld only: one AnnotationPage (from 1) instead of the collection.",
+                {"type": "integer", "minimum": 1},
+                description="jsonld only (checked for any format): one AnnotationPage, "
+                "from 1, instead of the collection.",
             ),
             OpenApiParameter(
                 "page_size",
-                OpenApiTypes.INT,
-                description=f"jsonld only: annotations per page, 1 to {exports.MAX_PAGE_SIZE:,}.",
+                {"type": "integer", "minimum": 1, "maximum": exports.MAX_PAGE_SIZE},
+                description=f"jsonld only (checked for any format): annotations per page, "
+                f"1 to {exports.MAX_PAGE_SIZE:,}.",
             ),
         ],
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/x-ndjson"): OpenApiTypes.STR,
             (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            (200, exports.FORMATS["xlsx"]): OpenApiTypes.BINARY,
             400: ErrorSerializer,
             401: ErrorSerializer,
             404: ErrorSerializer,
@@ -86,7 +89,7 @@ class ExportMixin(GenericAPIView):
                 {"format": [f"Use one of {', '.join(exports.FORMATS)}, not “{kind}”."]}
             )
         project_id = request.query_params.get("project", "")
-        if not project_id.isdigit():
+        if not is_id(project_id) or int(project_id) < 1:
             raise serializers.ValidationError(
                 {"project": ["Give the id of the project to export, e.g. ?project=1."]}
             )
@@ -95,8 +98,21 @@ class ExportMixin(GenericAPIView):
         annotations = self.filter_queryset(
             Annotation.objects.alive().filter(document__project=project)
         )
+        total = None
+        if kind == "jsonld" and page is not None:
+            # Counted before the answer starts: past the last page is a 404, not a stream.
+            total = annotations.count()
+            last = exports.page_count(total, page_size)
+            if page > last:
+                raise NotFound(f"There is no page past page {last} of this export.")
         return exports.stream(
-            kind, annotations, project=project, request=request, page=page, page_size=page_size
+            kind,
+            annotations,
+            project=project,
+            request=request,
+            page=page,
+            page_size=page_size,
+            total=total,
         )
 
 
@@ -106,8 +122,9 @@ def _export_paging(request: Request) -> tuple[int | None, int]:
     page_size = exports.DEFAULT_PAGE_SIZE
     raw_size = request.query_params.get("page_size")
     if raw_size is not None:
-        if raw_size.isdigit() and 1 <= int(raw_size) <= exports.MAX_PAGE_SIZE:
-            page_size = int(raw_size)
+        number = whole_number(raw_size)
+        if number is not None and 1 <= number <= exports.MAX_PAGE_SIZE:
+            page_size = number
         else:
             errors["page_size"] = [f"A page holds 1 to {exports.MAX_PAGE_SIZE:,} annotations."]
     raw_page = request.query_params.get("page")
@@ -115,8 +132,9 @@ def _export_paging(request: Request) -> tuple[int | None, int]:
         # Checked here, before the answer starts: a page whose first row lies past any
         # row the database can number would fail only once the download had begun.
         last = MAX_ID // page_size
-        if raw_page.isdigit() and len(raw_page) <= 20 and 1 <= int(raw_page) <= last:
-            page = int(raw_page)
+        number = whole_number(raw_page)
+        if number is not None and 1 <= number <= last:
+            page = number
         else:
             errors["page"] = [f"A page number is a whole number from 1 to {last:,}."]
     if errors:

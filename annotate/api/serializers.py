@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from corpus.access import ROLE, role_join_sql
 from corpus.api.fields import MAX_ID, IdField
+from corpus.api.writes import StrictFields
 from corpus.models import Document
 
 from ..models import Actor, Annotation, Claim, Stance
@@ -26,8 +27,10 @@ def _missing(name: str) -> dict[str, str]:
     }
 
 
-class AnnotationSerializer(serializers.Serializer):
+class AnnotationSerializer(StrictFields, serializers.Serializer):
     """One highlighted passage; ``start``/``end`` count Unicode code points."""
+
+    create_only = ("document",)
 
     id = serializers.IntegerField(read_only=True)
     document = IdField(

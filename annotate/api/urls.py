@@ -9,7 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from .annotations import AnnotationViewSet
 from .codebook import ActorViewSet, ClaimViewSet
-from .networks import ProjectNetworkView
+from .networks import FILES, ProjectNetworkView, network_file_view
 
 router = SimpleRouter()
 router.register("actors", ActorViewSet, basename="actor")
@@ -18,4 +18,13 @@ router.register("annotations", AnnotationViewSet, basename="annotation")
 
 urlpatterns = [
     path("projects/<int:pk>/network/", ProjectNetworkView.as_view(), name="project-network"),
+    # One path per file format, so that each has one media type in the schema.
+    *(
+        path(
+            f"projects/<int:pk>/network/{file_format}/",
+            network_file_view(file_format).as_view(),
+            name=f"project-network-{file_format.replace('.', '-')}",
+        )
+        for file_format in FILES
+    ),
 ]

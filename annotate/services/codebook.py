@@ -45,9 +45,12 @@ def _check_free_text(entry: Actor | Claim, field: str) -> None:
         raise ValidationError({field: [problem]})
 
 
+COLOUR_ERROR = "Give a colour as #rrggbb, for example #1a56a7."
+
+
 def _check_colour(colour: str) -> None:
     if colour and not _COLOUR.match(colour):
-        raise ValidationError({"colour": ["Give a colour as #rrggbb, for example #1a56a7."]})
+        raise ValidationError({"colour": [COLOUR_ERROR]})
 
 
 def _save_entry(entry: Actor | Claim, user: User | None, reason: str) -> None:

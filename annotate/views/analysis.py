@@ -17,7 +17,8 @@ from django.views.decorators.vary import vary_on_headers
 from annotate import networks, selectors
 from annotate.models import Actor, Claim
 from annotate.selectors import StatementFilter
-from annotate.statements import csv_lines, statement_rows
+from annotate.statements import COLUMNS, csv_lines, statement_rows, workbook_rows
+from annotate.workbooks import workbook_response
 from corpus.access import project_access
 from corpus.http import HtmxHttpRequest
 from corpus.ids import ModelMultipleIdField
@@ -27,6 +28,8 @@ from corpus.models import Document, Project
 # statement table reach the rest.
 MAX_ROWS = 100
 MAX_COLUMNS = 40
+
+STATEMENT_FORMATS = ("csv", "excel", "xlsx")
 
 SORTS = [("activity", "Most statements first"), ("name", "Name")]
 
@@ -143,22 +146,30 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
 
 @login_required
 def statements_export(request: HttpRequest, project: str) -> HttpResponseBase:
-    """The statement table as CSV (`?format=csv`) or Excel-ready CSV (`?format=excel`),
-    with the stance matrix's filters."""
+    """The statement table as CSV (`?format=csv`), Excel-ready CSV (`?format=excel`) or
+    an Excel workbook (`?format=xlsx`), with the stance matrix's filters."""
     project_obj = project_access(request, project).project
     file_format = request.GET.get("format", "csv")
     form = StatementFilterForm(request.GET, project=project_obj)
-    if file_format not in ("csv", "excel") or not form.is_valid():
+    if file_format not in STATEMENT_FORMATS or not form.is_valid():
         errors: dict[str, list[str]] = {
             key: [str(message) for message in messages] for key, messages in form.errors.items()
         }
-        if file_format not in ("csv", "excel"):
-            errors["format"] = [f"'{file_format}' is not a format; choose csv or excel."]
+        if file_format not in STATEMENT_FORMATS:
+            errors["format"] = [f"'{file_format}' is not a format; choose csv, excel or xlsx."]
         lines = [f"{key}: {' '.join(messages)}" for key, messages in errors.items()]
         return HttpResponse("\n".join(lines), status=400, content_type="text/plain")
+    rows = statement_rows(selectors.statements(project_obj, form.filters()))
+    if file_format == "xlsx":
+        return workbook_response(
+            columns=COLUMNS,
+            rows=workbook_rows(rows),
+            filename=f"{project_obj.slug}-statements.xlsx",
+            title="Statements",
+        )
     excel = file_format == "excel"
     response = StreamingHttpResponse(
-        csv_lines(statement_rows(selectors.statements(project_obj, form.filters())), excel=excel),
+        csv_lines(rows, excel=excel),
         content_type="text/csv; charset=utf-8",
     )
     name = f"{project_obj.slug}-statements{'-excel' if excel else ''}.csv"

@@ -35,6 +35,7 @@ from corpus.models import Assignment, AssignmentState
 from .errors import ERRORS, ErrorSerializer
 from .fields import IdFilter, IdLookupMixin, ProjectChildMixin, is_id
 from .links import reverse_api
+from .writes import StrictFields
 
 
 def assignment_json(assignment: Assignment) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def assignment_json(assignment: Assignment) -> dict[str, Any]:
     }
 
 
-class AssignmentSerializer(serializers.Serializer):
+class AssignmentSerializer(StrictFields, serializers.Serializer):
     """One assignment; the schema's description of ``assignment_json``."""
 
     id = serializers.IntegerField(read_only=True)
@@ -80,7 +81,7 @@ class AssignmentSerializer(serializers.Serializer):
         return assignment_json(instance)
 
 
-class BulkAssignmentSerializer(serializers.Serializer):
+class BulkAssignmentSerializer(StrictFields, serializers.Serializer):
     documents = serializers.ListField(
         child=serializers.IntegerField(min_value=0),
         allow_empty=False,
@@ -228,7 +229,9 @@ class ProgressView(ProjectChildMixin, APIView):
         "statements per day (curators and owners)",
         parameters=[
             OpenApiParameter(
-                "days", OpenApiTypes.INT, description="Days of statements per day (1-366, 30)."
+                "days",
+                {"type": "integer", "minimum": 1, "maximum": 366},
+                description="Days of statements per day (1-366, 30).",
             )
         ],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},

@@ -19,11 +19,13 @@ from corpus.search import search_documents
 
 from .errors import ERRORS, ErrorSerializer
 from .fields import IdField, IdFilter, IdLookupMixin, caller_projects
-from .filters import PublishedFilter
+from .filters import ApiFilterSet, PublishedFilter
 from .links import reverse_api
+from .schema import LOCATION
+from .writes import StrictFields
 
 
-class DocumentFilter(django_filters.FilterSet):
+class DocumentFilter(ApiFilterSet):
     project = IdFilter(field_name="project_id", help_text="A project's id.")
     search = django_filters.CharFilter(
         method="full_text", help_text="Full-text search in the title and the text."
@@ -66,10 +68,11 @@ class DocumentListSerializer(serializers.ModelSerializer):
         read_only_fields = DOCUMENT_LIST_FIELDS
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(StrictFields, serializers.ModelSerializer):
     """A document with its text; offsets count code points into ``text``."""
 
     serializer_related_field = IdField
+    metadata = serializers.DictField(required=False, help_text="Names and values.")
     source_url = serializers.CharField(
         required=False, allow_blank=True, help_text="An http(s) URL, or empty."
     )
@@ -94,8 +97,11 @@ class DocumentSerializer(serializers.ModelSerializer):
                 field.max_length = None
 
 
-class DocumentUpdateSerializer(serializers.Serializer):
+class DocumentUpdateSerializer(StrictFields, serializers.Serializer):
     """Metadata only: the text cannot change here, so offsets never move."""
+
+    shown_fields = ("id", "project", "text", "content_hash", "created_at", "updated_at")
+    fixed_message = "This field cannot be changed here; only metadata can."
 
     title = serializers.CharField(required=False, allow_blank=True)
     source_name = serializers.CharField(required=False, allow_blank=True)
@@ -104,7 +110,7 @@ class DocumentUpdateSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(required=False, allow_null=True)
     language = serializers.CharField(required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
-    metadata = serializers.JSONField(required=False)
+    metadata = serializers.DictField(required=False, help_text="Names and values.")
 
 
 @extend_schema_view(
@@ -115,6 +121,7 @@ class DocumentUpdateSerializer(serializers.Serializer):
     retrieve=extend_schema(responses={200: DocumentSerializer, 404: ErrorSerializer}),
     create=extend_schema(
         summary="Add a document from raw text (annotators and owners)",
+        parameters=[LOCATION],
         responses={201: DocumentSerializer, **ERRORS},
     ),
     partial_update=extend_schema(
@@ -170,13 +177,7 @@ class DocumentViewSet(
         require_annotator(caller_role(document))
         serializer = DocumentUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # Fields that are not metadata go to the service too, which refuses them by name.
-        extra = {
-            key: value
-            for key, value in dict(request.data).items()
-            if key not in serializer.fields and key != "id"
-        }
-        services.update_document_metadata(document=document, **serializer.validated_data, **extra)
+        services.update_document_metadata(document=document, **serializer.validated_data)
         return Response(DocumentSerializer(document, context=self.get_serializer_context()).data)
 
     def perform_destroy(self, instance: Document) -> None:

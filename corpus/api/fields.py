@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
@@ -20,14 +21,18 @@ from corpus.models import Project, ProjectQuerySet
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
+#: An id as the schema describes it, wherever one is taken.
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
 
+
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.NumberFilter):
-    """A filter by id: a whole number, else 400 naming the parameter."""
+    """A filter by id: a whole number from 1, else 400 naming the parameter."""
 
     field_class = forms.IntegerField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
 
@@ -50,6 +55,7 @@ class IdParameter(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field(ID_SCHEMA)
 class IdField(serializers.PrimaryKeyRelatedField):
     """A related object by id, looked up in the caller's scope.
 
@@ -73,8 +79,8 @@ class IdField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, int) and not isinstance(data, bool) and not 0 <= data <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
-        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
+        if isinstance(data, str) and not is_id(data):
+            self.fail("incorrect_type", data_type="str")
         prefetched = getattr(self.parent, "prefetched", {})
         if isinstance(data, int) and (self.field_name, data) in prefetched:
             found = prefetched[self.field_name, data]

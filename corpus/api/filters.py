@@ -1,4 +1,11 @@
-"""Filters the API shares: publication dates, as ``corpus.dates`` defines them."""
+"""Filters the API shares: every list's base, which refuses a typed parameter given
+empty, and publication dates, as ``corpus.dates`` defines them.
+
+A form reads ``?updated_after=`` as "no filter"; the API's schema types the parameter
+(a date-time, an id, one of a few words), so an empty one is bad input like any other
+(400 naming it), and a client with a blank variable learns so instead of getting every
+row back.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,29 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 
 from corpus.dates import published_between
+
+EMPTY = "Give a value, or leave the parameter out."
+BOOLEAN = "Use true or false."
+
+
+BOOLEANS = ("true", "false")
+
+
+class ApiFilterSet(django_filters.FilterSet):
+    """The base of every API list's filters."""
+
+    def is_valid(self) -> bool:
+        for name, filter_ in self.filters.items():
+            if name not in self.data:
+                continue
+            value = self.data.get(name)
+            if value == "" and not isinstance(filter_, django_filters.CharFilter):
+                self.form.add_error(name, EMPTY)
+            elif isinstance(filter_, django_filters.BooleanFilter) and value not in BOOLEANS:
+                # A form reads anything else ("null", "yes") as "no filter".
+                self.form.add_error(name, BOOLEAN)
+        return super().is_valid()
+
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -16,15 +17,18 @@ from rest_framework.views import APIView
 
 from corpus.access import caller_role, require_annotator
 from corpus.api.fields import caller_projects
+from corpus.api.writes import StrictFields
 from corpus.importing import Upload, import_files
 from corpus.importing.decoding import check_encoding
 
 
-class DocumentImportRequestSerializer(serializers.Serializer):
+class DocumentImportRequestSerializer(StrictFields, serializers.Serializer):
     project = serializers.IntegerField(help_text="The id of the project to import into.")
     files = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True),
         allow_empty=False,
+        min_length=1,
+        max_length=settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         help_text="One or more files: .txt, .md, .html, .htm, .csv, .json, .jsonl, .dna.",
     )
     encoding = serializers.CharField(

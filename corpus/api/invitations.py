@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,26 +18,27 @@ from corpus.models import Invitation, InvitationStatus, Role
 from .errors import ERRORS, ErrorSerializer
 from .fields import IdLookupMixin, ProjectChildMixin
 from .links import reverse_api
+from .writes import StrictFields
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(StrictFields, serializers.ModelSerializer):
     url = serializers.SerializerMethodField(
         help_text="The link to pass on; given only in the answer that makes the invitation "
         "(the server keeps no copy of it)."
     )
     role = serializers.ChoiceField(choices=Role.choices)
-    email = serializers.CharField(
+    email = serializers.EmailField(
         required=False, allow_blank=True, max_length=254, help_text="Send the link here too."
     )
     status = serializers.ChoiceField(choices=InvitationStatus.choices, read_only=True)
     created_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     accepted_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     revoked_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     emailed = serializers.SerializerMethodField(help_text="Whether the link was e-mailed.")
 
@@ -60,9 +61,11 @@ class InvitationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["expires_at", "created_at", "accepted_at", "revoked_at"]
 
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, invitation: Invitation) -> str | None:
         return self.context.get("urls", {}).get(invitation.pk)
 
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_emailed(self, invitation: Invitation) -> bool | None:
         return self.context.get("emailed", {}).get(invitation.pk)
 

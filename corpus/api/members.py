@@ -19,9 +19,11 @@ from corpus.models import Membership, Role
 from .errors import ERRORS, ErrorSerializer
 from .fields import ProjectChildMixin
 from .links import reverse_api
+from .schema import LOCATION
+from .writes import StrictFields
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(StrictFields, serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", max_length=150)
     role = serializers.ChoiceField(choices=Role.choices)
 
@@ -31,7 +33,20 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class MemberRoleSerializer(serializers.Serializer):
+class MemberRoleSerializer(StrictFields, serializers.Serializer):
+    """The new role; a change of role always names it, PATCH or not."""
+
+    shown_fields = ("username", "created_at")
+
+    # Never partial, so that the schema of the PATCH that takes it requires the role too.
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
+
     role = serializers.ChoiceField(choices=Role.choices)
 
 
@@ -40,6 +55,7 @@ class MemberRoleSerializer(serializers.Serializer):
     retrieve=extend_schema(responses={200: MemberSerializer, 404: ErrorSerializer}),
     create=extend_schema(
         summary="Add a user by username with a role (owners)",
+        parameters=[LOCATION],
         responses={201: MemberSerializer, **ERRORS},
     ),
     partial_update=extend_schema(

@@ -17,9 +17,11 @@ from corpus.models import Project, Role
 from .errors import ERRORS, ErrorSerializer
 from .fields import IdLookupMixin, caller_projects
 from .links import reverse_api
+from .schema import LOCATION
+from .writes import StrictFields
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(StrictFields, serializers.ModelSerializer):
     role = serializers.SerializerMethodField(help_text="The caller's role in the project.")
 
     class Meta:
@@ -43,6 +45,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     retrieve=extend_schema(responses={200: ProjectSerializer, 404: ErrorSerializer}),
     create=extend_schema(
         summary="Create a project; you become its owner",
+        parameters=[LOCATION],
         responses={201: ProjectSerializer, 400: ERRORS[400]},
     ),
 )

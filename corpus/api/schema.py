@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from .fields import ID_SCHEMA
 
 ERROR = {
     "type": "object",
@@ -51,6 +55,40 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                 responses.setdefault(
                     code, {"description": DESCRIPTIONS[code], "content": reference}
                 )
+    return result
+
+
+#: The header of every 201 that made an object with a URL of its own.
+LOCATION = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    OpenApiParameter.HEADER,
+    response=[201],
+    required=True,
+    description="The new object's URL.",
+)
+
+#: Path parameters that name an object by id (detail URLs take any segment, so that a
+#: malformed one answers the API's JSON 404, but only an id names anything).
+PATH_IDS = {"id", "pk", "project_pk"}
+
+
+def describe_exactly(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the schema says what the server enforces.
+
+    Request bodies are closed (``additionalProperties: false``), as ``corpus.api.writes``
+    refuses any field a write does not take; ids in paths are integers from 1.
+    """
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter["name"] in PATH_IDS:
+                    parameter["schema"] = dict(ID_SCHEMA)
     return result
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser
 from rest_framework.request import Request
@@ -14,11 +15,11 @@ from rest_framework.throttling import AnonRateThrottle
 
 from .errors import ERRORS
 from .parsers import LimitedJSONParser
+from .writes import StrictFields
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+class TokenRequestSerializer(StrictFields, AuthTokenSerializer):
+    """A username and a password, checked by DRF's own serializer."""
 
 
 class TokenSerializer(serializers.Serializer):
@@ -35,6 +36,7 @@ class ObtainTokenView(ObtainAuthToken):
     authentication_classes = ()
     throttle_classes = (TokenThrottle,)
     parser_classes = (LimitedJSONParser, FormParser)
+    serializer_class = TokenRequestSerializer
 
     @extend_schema(
         summary="Get your API token with your username and password",

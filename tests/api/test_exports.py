@@ -71,9 +71,9 @@ def test_jsonl_holds_one_object_per_line_and_the_filters_apply(api, cast, statem
 
 def test_an_export_names_its_format_and_project_or_says_what_is_wrong(api, cast):
     client = api("carol")
-    response = client.get(f"/api/annotations/export/?project={cast.project.pk}&format=xlsx")
+    response = client.get(f"/api/annotations/export/?project={cast.project.pk}&format=xls")
     assert response.status_code == 400
-    assert response.json() == {"format": ["Use one of csv, jsonl, jsonld, not “xlsx”."]}
+    assert response.json() == {"format": ["Use one of csv, jsonl, jsonld, xlsx, not “xls”."]}
     response = client.get("/api/annotations/export/?format=csv")
     assert response.json() == {
         "project": ["Give the id of the project to export, e.g. ?project=1."]

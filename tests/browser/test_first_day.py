@@ -242,7 +242,8 @@ def sideways(page) -> list[str]:
 
 
 def test_no_page_scrolls_sideways_on_a_phone_and_wide_tables_scroll_in_their_box(phone, cast):
-    from annotate import services
+    from annotate.services.annotations import update_annotation
+    from annotate.services.trash import trash_annotation
 
     cast.project.name = "Japan–Russia relations " + LONG
     cast.project.save()
@@ -252,9 +253,9 @@ def test_no_page_scrolls_sideways_on_a_phone_and_wide_tables_scroll_in_their_box
     kept = make_annotation(
         document, actor=actor, claim=claim, stance="oppose", created_by=cast.bob, note=LONG
     )
-    services.update_annotation(annotation=kept, updated_by=cast.bob, stance="support")
+    update_annotation(annotation=kept, updated_by=cast.bob, stance="support")
     trashed = make_annotation(document, start=10, end=20, actor=actor, created_by=cast.bob)
-    services.trash_annotation(annotation=trashed, trashed_by=cast.bob)
+    trash_annotation(annotation=trashed, trashed_by=cast.bob)
     slug = cast.project.slug
     pages = {
         "projects": "/projects/",
@@ -357,7 +358,8 @@ def test_text_fields_are_no_longer_than_their_columns(page, sign_in, cast):
 
 
 def test_notes_show_in_the_side_list_and_history_reads_as_names_and_words(page, sign_in, cast):
-    from annotate import services
+    from annotate.services.annotations import update_annotation
+    from annotate.services.codebook import update_actor
 
     document = make_document(cast.project, title="Notes")
     abe = make_actor(cast.project, "Shinzo Abe", aliases=["Abe"])
@@ -365,10 +367,8 @@ def test_notes_show_in_the_side_list_and_history_reads_as_names_and_words(page, 
     annotation = make_annotation(
         document, actor=abe, stance="support", created_by=cast.bob, note="Said on TV."
     )
-    services.update_annotation(
-        annotation=annotation, updated_by=cast.bob, actor=putin, stance="oppose"
-    )
-    services.update_actor(actor=abe, updated_by=cast.alice, aliases=["Abe", "PM Abe"])
+    update_annotation(annotation=annotation, updated_by=cast.bob, actor=putin, stance="oppose")
+    update_actor(actor=abe, updated_by=cast.alice, aliases=["Abe", "PM Abe"])
     sign_in("carol")
     open_reader(page, document)
     expect(page.locator(f"#entry-{annotation.pk}")).to_contain_text("Said on TV.")
