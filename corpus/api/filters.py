@@ -94,7 +94,14 @@ class PublishedFilter(django_filters.Filter):
         self.bound = bound
         self.path = path
         # In the schema: a string that is a day or a moment, with the help text above.
-        schema = {"type": "string", "description": kwargs["help_text"], "example": "2015-06-01"}
+        schema = {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},
+            ],
+            "description": kwargs["help_text"],
+            "example": "2015-06-01",
+        }
         extend_schema_field(schema)(self)
 
     def filter(self, qs: QuerySet[Any], value: date | datetime | None) -> QuerySet[Any]:
