@@ -3,7 +3,7 @@ services decide."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -54,7 +54,7 @@ class ActorForm(forms.Form):
         choices = Actor.objects.filter(project=project).only("id", "name", "project_id")
         if actor is not None:
             choices = choices.exclude(pk=actor.pk)
-        self.fields["affiliation"].queryset = choices  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["affiliation"]).queryset = choices
 
     def clean_aliases(self) -> list[str]:
         return [a.strip() for a in self.cleaned_data["aliases"].split(",") if a.strip()]
@@ -75,7 +75,7 @@ class ClaimSearchForm(forms.Form):
             .order_by("label")
             .values_list("pk", "label")
         )
-        self.fields["parent"].choices = [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [
             ("", "Any parent"),
             ("none", "Top level only"),
             *[(str(pk), label) for pk, label in parents],
@@ -104,7 +104,7 @@ class ClaimForm(forms.Form):
         choices = Claim.objects.filter(project=project).only("id", "label", "project_id")
         if claim is not None:
             choices = choices.exclude(pk=claim.pk)
-        self.fields["parent"].queryset = choices  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = choices
 
     def clean_colour(self) -> str:
         return self.cleaned_data["colour"].strip()
@@ -118,12 +118,9 @@ class MergeForm(forms.Form):
     def __init__(self, *args: Any, source: Actor | Claim, **kwargs: Any):
         super().__init__(*args, **kwargs)
         model = type(source)
-        self.fields[
-            "target"
-        ].empty_label = f"Choose a{'n' if model is Actor else ''} {model._meta.verbose_name}…"  # type: ignore[attr-defined]
-        self.fields["target"].queryset = (  # type: ignore[attr-defined]
-            model.objects.filter(project=source.project_id).exclude(pk=source.pk)  # type: ignore[attr-defined]
-        )
+        target = cast(forms.ModelChoiceField, self.fields["target"])
+        target.empty_label = f"Choose a{'n' if model is Actor else ''} {model._meta.verbose_name}…"
+        target.queryset = model.objects.filter(project=source.project_id).exclude(pk=source.pk)
 
 
 class AnnotationForm(forms.Form):

@@ -1,5 +1,7 @@
 """Forms of the corpus pages; the services in corpus.services decide."""
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -53,11 +55,13 @@ class AssignForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         documents: list[tuple[int, str]],
         annotators: list[str],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["documents"].choices = documents  # type: ignore[attr-defined]
-        self.fields["annotators"].choices = [(name, name) for name in annotators]  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["documents"]).choices = documents
+        cast(forms.ChoiceField, self.fields["annotators"]).choices = [
+            (name, name) for name in annotators
+        ]

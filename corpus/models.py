@@ -320,6 +320,8 @@ class Assignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
     # Who assigned, marked done, reopened or unassigned, and when.
     history = HistoricalRecords()
+    # Not a field: set before save() or delete(), it names the user in that history record.
+    _history_user: User | None
 
     class Meta:
         ordering = ["document_id", "annotator_id"]

@@ -280,7 +280,7 @@ def assign_document(
                 {"annotator": [f"“{found.title}” is already assigned to {user.get_username()}."]}
             )
         assignment = Assignment(document=found, annotator=user, assigned_by=assigned_by)
-        assignment._history_user = assigned_by  # type: ignore[attr-defined]
+        assignment._history_user = assigned_by
         assignment.save()
     return assignment
 
@@ -366,7 +366,7 @@ def unassign(*, assignment: Assignment, removed_by: User) -> None:
     """Take a document back from its annotator; their annotations stay, and the history
     keeps who assigned and who unassigned it."""
     with transaction.atomic():
-        assignment._history_user = removed_by  # type: ignore[attr-defined]
+        assignment._history_user = removed_by
         assignment.delete()
 
 
@@ -376,7 +376,7 @@ def mark_done(*, assignment: Assignment, by: User) -> Assignment:
     with transaction.atomic():
         if assignment.done_at is None:
             assignment.done_at = timezone.now()
-            assignment._history_user = by  # type: ignore[attr-defined]
+            assignment._history_user = by
             assignment.save(update_fields=["done_at"])
     return assignment
 
@@ -386,7 +386,7 @@ def reopen(*, assignment: Assignment, by: User) -> Assignment:
     with transaction.atomic():
         if assignment.done_at is not None:
             assignment.done_at = None
-            assignment._history_user = by  # type: ignore[attr-defined]
+            assignment._history_user = by
             assignment.save(update_fields=["done_at"])
     return assignment
 

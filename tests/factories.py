@@ -59,3 +59,15 @@ def make_annotation(document: Document | None = None, **overrides: Any) -> Annot
     fields: dict[str, Any] = {"document": document, "start": 0, "end": 5, "created_by": None}
     fields.update(overrides)
     return create_annotation(**fields)
+
+
+def actor_of(annotation: Annotation) -> Actor:
+    """The annotation's actor, which a statement must have (fails the test otherwise)."""
+    assert annotation.actor is not None
+    return annotation.actor
+
+
+def claim_of(annotation: Annotation) -> Claim:
+    """The annotation's claim, which a statement must have (fails the test otherwise)."""
+    assert annotation.claim is not None
+    return annotation.claim

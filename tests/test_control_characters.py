@@ -208,8 +208,8 @@ def test_exports_and_the_statement_table_of_badly_named_entries_are_readable(
                 {"format": file_format},
             )
         )
-        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-        assert "Org \u0001 ctrl" in {row[1] for row in rows}
+        lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        assert "Org \u0001 ctrl" in {line[1] for line in lines}
         assert all("\u0000" not in cell for row in rows for cell in row)
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_update_with_history, get_history_manager_for_model
 
 from corpus.characters import text_problem
 from corpus.models import Project
@@ -260,7 +260,7 @@ def _repoint_annotations(
         setattr(annotation, field, target)
         annotation.version += 1
         annotation.updated_at = now
-    Annotation.history.bulk_history_create(  # type: ignore[attr-defined]
+    get_history_manager_for_model(Annotation).bulk_history_create(
         annotations,
         batch_size=500,
         update=True,

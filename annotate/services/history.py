@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import connections, models
 from django.utils import timezone
+from simple_history.utils import get_history_model_for_model
 
 from corpus import fastpaths
 
@@ -32,7 +33,7 @@ def note_change(instance: models.Model, user: User | None, reason: str) -> None:
 @functools.cache
 def _history_layout() -> tuple[Any, list[Any], list[Any]]:
     """The history model, the annotation's fields and the history record's fields."""
-    history = Annotation.history.model  # type: ignore[attr-defined]
+    history = get_history_model_for_model(Annotation)
     fields = list(Annotation._meta.concrete_fields)
     history_fields = [f for f in history._meta.concrete_fields if not f.primary_key]
     record = {"history_date", "history_change_reason", "history_type", "history_user_id"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.utils import get_history_model_for_model
 
 from corpus.models import Project
 
@@ -69,7 +70,7 @@ def empty_trash(*, project: Project, emptied_by: User | None) -> int:
                 note_change(annotation, emptied_by, reason)
                 annotation.delete()
             return len(trashed)
-        historical = Annotation.history.model  # type: ignore[attr-defined]
+        historical = get_history_model_for_model(Annotation)
         now = timezone.now()
         records = []
         for annotation in trashed:

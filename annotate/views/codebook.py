@@ -19,6 +19,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
+from simple_history.utils import get_history_manager_for_model
 
 from annotate import selectors
 from annotate.forms import (
@@ -123,7 +124,7 @@ def _listed(kind: EntryKind, project: Project, search: forms.Form) -> QuerySet[A
 
 def _entry(kind: EntryKind, access: ProjectAccess, pk: int) -> Any:
     return get_object_or_404(
-        kind.model.objects.filter(project=access.project).select_related(kind.link),  # type: ignore[attr-defined]
+        kind.model.objects.filter(project=access.project).select_related(kind.link),
         pk=pk,
     )
 
@@ -215,7 +216,7 @@ def entry_merge(request: HttpRequest, project: str, pk: int, kind: EntryKind) ->
                 % {"count": result.annotations},
             )
             return redirect(kind.url("list", access.project))
-    usage = selectors.with_usage(kind.model.objects.filter(pk=source.pk)).get()  # type: ignore[attr-defined]
+    usage = selectors.with_usage(kind.model.objects.filter(pk=source.pk)).get()
     context = _context(kind, access, form=form, entry=usage)
     return render(
         request, "annotate/codebook_merge.html", context, status=400 if form.errors else 200
@@ -236,7 +237,7 @@ def entry_delete(request: HttpRequest, project: str, pk: int, kind: EntryKind) -
         else:
             messages.success(request, f"Deleted the {kind.noun} “{name}”.")
             return redirect(kind.url("list", access.project))
-    usage = selectors.with_usage(kind.model.objects.filter(pk=entry.pk)).get()  # type: ignore[attr-defined]
+    usage = selectors.with_usage(kind.model.objects.filter(pk=entry.pk)).get()
     context = _context(kind, access, entry=usage, errors=errors)
     return render(request, "annotate/codebook_delete.html", context, status=400 if errors else 200)
 
@@ -248,7 +249,8 @@ def entry_history(request: HttpRequest, project: str, pk: int, kind: EntryKind) 
     ids = referenced_ids(records, {kind.link})[kind.link]
     label = "name" if kind is ACTORS else "label"
     names = dict(
-        kind.model.history.filter(id__in=ids)  # type: ignore[union-attr]
+        get_history_manager_for_model(kind.model)
+        .filter(id__in=ids)
         .order_by("history_id")
         .values_list("id", label)
     )

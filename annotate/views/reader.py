@@ -267,7 +267,7 @@ def annotation_create(request: HtmxHttpRequest, project: str, document: int) -> 
     try:
         annotation = save_annotation(
             document=document_obj,
-            user=request.user,  # type: ignore[arg-type]
+            user=acting_user(request),
             start=data["start"],
             end=data["end"],
             quote=data["quote"] or None,
@@ -309,7 +309,7 @@ def annotation_edit(
     try:
         saved = save_annotation(
             document=document_obj,
-            user=request.user,  # type: ignore[arg-type]
+            user=acting_user(request),
             annotation=annotation_obj,
             expected_version=data["version"],
             start=annotation_obj.start,
@@ -345,7 +345,7 @@ def annotation_delete(
     try:
         trash_annotation(
             annotation=annotation_obj,
-            trashed_by=request.user,  # type: ignore[arg-type]
+            trashed_by=acting_user(request),
             expected_version=version,
         )
     except StaleVersion as stale:
@@ -379,7 +379,7 @@ def annotation_restore(
     role = require_annotator(caller_role(document_obj))
     restore_annotation(
         annotation=annotation_obj,
-        restored_by=request.user,  # type: ignore[arg-type]
+        restored_by=acting_user(request),
     )
     if not request.htmx:
         return _not_htmx(document_obj, annotation_obj)

@@ -12,12 +12,13 @@ from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from simple_history.utils import get_history_manager_for_model
 
 from annotate import selectors
 from annotate.models import Actor, Annotation, Claim
 from annotate.services.history import history_of
 from annotate.services.trash import empty_trash, restore_annotation
-from corpus.access import project_access, require_annotator, require_owner
+from corpus.access import acting_user, project_access, require_annotator, require_owner
 from corpus.http import HtmxHttpRequest
 
 from .history import describe, referenced_ids, usernames
@@ -58,7 +59,7 @@ def restore(request: HtmxHttpRequest, project: str, annotation: int) -> HttpResp
         .defer("document__text", "document__original"),
         pk=annotation,
     )
-    restore_annotation(annotation=found, restored_by=request.user)  # type: ignore[arg-type]
+    restore_annotation(annotation=found, restored_by=acting_user(request))
     if request.htmx:
         # The row says what happened; the count above the table is swapped out of band.
         context = {
@@ -82,7 +83,7 @@ def empty(request: HttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
     require_owner(access.role)
     if request.method == "POST":
-        count = empty_trash(project=access.project, emptied_by=request.user)  # type: ignore[arg-type]
+        count = empty_trash(project=access.project, emptied_by=acting_user(request))
         messages.success(
             request,
             f"Emptied the trash: {count} annotation{pluralize(count)} deleted for good. "
@@ -118,12 +119,14 @@ def annotation_history(request: HttpRequest, project: str, annotation: int) -> H
     # Entries merged away no longer exist; their last name comes from their history.
     names = {
         "actor": dict(
-            Actor.history.filter(id__in=ids["actor"])  # type: ignore[attr-defined]
+            get_history_manager_for_model(Actor)
+            .filter(id__in=ids["actor"])
             .order_by("history_id")
             .values_list("id", "name")
         ),
         "claim": dict(
-            Claim.history.filter(id__in=ids["claim"])  # type: ignore[attr-defined]
+            get_history_manager_for_model(Claim)
+            .filter(id__in=ids["claim"])
             .order_by("history_id")
             .values_list("id", "label")
         ),

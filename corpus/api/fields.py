@@ -99,8 +99,10 @@ def caller_projects(user: User | AnonymousUser) -> ProjectQuerySet:
 class IdLookupMixin:
     """Detail URLs take any segment; one that is not an id answers 404 like a missing one."""
 
+    kwargs: dict[str, Any]  # the view's URL arguments, set by the view it is mixed into
+
     def get_object(self) -> Any:
-        if not is_id(self.kwargs.get("pk", "0")):  # type: ignore[attr-defined]
+        if not is_id(self.kwargs.get("pk", "0")):
             raise NotFound()
         return super().get_object()  # type: ignore[misc]
 
@@ -109,9 +111,11 @@ class ProjectChildMixin:
     """Views under /api/projects/<project_pk>/: the project, with the caller's role, from
     the caller's projects (404 for any other, or for a segment that is no id)."""
 
+    kwargs: dict[str, Any]  # the view's URL arguments, set by the view it is mixed into
+
     def get_project(self) -> Project:
         if not hasattr(self, "_project"):
-            pk = self.kwargs["project_pk"]  # type: ignore[attr-defined]
+            pk = self.kwargs["project_pk"]
             if not is_id(pk):
                 raise NotFound()
             user = self.request.user  # type: ignore[attr-defined]

@@ -64,7 +64,7 @@ def members(request: HttpRequest, project: str) -> HttpResponse:
                     project=access.project,
                     username=form.cleaned_data["username"],
                     role=form.cleaned_data["role"],
-                    added_by=request.user,  # type: ignore[arg-type]
+                    added_by=acting_user(request),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -98,7 +98,7 @@ def member_role(request: HttpRequest, project: str, membership: int) -> HttpResp
             services.change_role(
                 membership=found,
                 role=form.cleaned_data["role"],
-                changed_by=request.user,  # type: ignore[arg-type]
+                changed_by=acting_user(request),
             )
         except ValidationError as error:
             errors = error.messages
@@ -123,7 +123,7 @@ def member_remove(request: HttpRequest, project: str, membership: int) -> HttpRe
     name = found.user.get_username()
     leaving = found.user_id == request.user.pk
     try:
-        services.remove_member(membership=found, removed_by=request.user)  # type: ignore[arg-type]
+        services.remove_member(membership=found, removed_by=acting_user(request))
     except ValidationError as error:
         return _page(request, access, AddMemberForm(), error.messages, status=400)
     messages.success(request, f"Removed {name} from the project.")

@@ -174,6 +174,7 @@ def test_touching_units_of_one_coder_stay_two_units():
     touching = [Unit("d", 2, 5, 0, "x"), Unit("d", 5, 9, 0, "x"), Unit("d", 2, 9, 1, "x")]
     result = unitizing_alpha(touching, {"d": 20}, [0, 1])
     assert result.units == 3
+    assert result.alpha is not None
     assert result.alpha < 1
 
 
@@ -198,7 +199,9 @@ def test_unitizing_alpha_is_not_defined_when_no_disagreement_is_expected():
 
 def test_a_coder_who_marked_nothing_still_disagrees_with_one_who_did():
     units = [Unit("d", 3, 8, "a", "x")]
-    assert unitizing_alpha(units, {"d": 20}, ["a", "b"]).alpha < 0.5
+    alpha = unitizing_alpha(units, {"d": 20}, ["a", "b"]).alpha
+    assert alpha is not None
+    assert alpha < 0.5
     assert unitizing_alpha(units, {"d": 20}).alpha is None  # b unknown: one coder
 
 
@@ -216,7 +219,7 @@ def test_nominal_alpha_of_four_coders_with_missing_values_is_0_743():
     # Krippendorff (2011), Computing Krippendorff's Alpha-Reliability, example C (nominal,
     # 4 coders, 12 units, missing data): alpha = 0.743; also Krippendorff (2004: p. 230)
     # and DKPro Krippendorff2004Test.testMultipleRatersMissingValues (D_o 0.200, D_e 0.779).
-    data = [
+    data: list[list[int | None]] = [
         [1, 1, N, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
         [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [N, 5, 5, 5], [N, N, 1, 1], [N, N, 3, N],
     ]  # fmt: skip

@@ -11,7 +11,7 @@ from annotate.models import Actor, Annotation, Claim
 from corpus.importing import Upload, import_files
 from corpus.models import Document
 from tests.data import DNA_SAMPLE
-from tests.factories import make_actor
+from tests.factories import actor_of, claim_of, make_actor
 
 SAMPLE = DNA_SAMPLE
 
@@ -183,6 +183,7 @@ def test_a_dna_database_brings_its_documents_with_their_metadata(cast, dna_file)
     duma = Document.objects.get(title="Duma speaker on Japan")
     assert duma.text.startswith("Tokyo 🗾 report\nThe Café meeting.\n")
     assert (duma.author, duma.source_name, duma.notes) == ("TASS desk", "TASS", "Wire copy")
+    assert duma.published_at is not None
     assert duma.published_at.date().isoformat() == "2015-06-09"
     assert duma.metadata == {
         "dna_document_id": 1,
@@ -206,7 +207,7 @@ def test_dna_statements_become_statements_with_exact_quotes_actors_claims_and_st
     obstacle = statements[1]
     assert obstacle.quote == "sanctions are an obstacle to relations"
     assert obstacle.document.text[obstacle.start : obstacle.end] == obstacle.quote
-    assert (obstacle.actor.name, obstacle.claim.label, obstacle.stance) == (
+    assert (actor_of(obstacle).name, claim_of(obstacle).label, obstacle.stance) == (
         "State Duma",
         "Japan should lift its sanctions",
         "support",
@@ -219,7 +220,7 @@ def test_dna_statements_become_statements_with_exact_quotes_actors_claims_and_st
     assert obstacle.created_by == cast.bob
     assert statements[2].quote == "ready to discuss a peace treaty"
     keeps = statements[3]
-    assert (keeps.quote, keeps.actor.name, keeps.stance) == (
+    assert (keeps.quote, actor_of(keeps).name, keeps.stance) == (
         "Japan keeps its sanctions",
         "Japan",
         "oppose",
@@ -305,7 +306,7 @@ def test_the_dna_sample_brings_its_seven_documents_and_forty_statements_exactly(
         assert annotation.claim is not None
         assert annotation.stance in {"support", "oppose"}
     stances = sorted(
-        (a.actor.name, a.claim.label, a.stance, a.metadata["person"])
+        (actor_of(a).name, claim_of(a).label, a.stance, a.metadata["person"])
         for a in annotations
         if a.metadata["dna_statement_id"] in (1, 4)
     )

@@ -376,7 +376,7 @@ def test_one_mode_networks_match_dnas_loops_on_random_data(seed, kind):
     actors = list(range(1, 9))
     # Large counts on some seeds force the wider packed fields.
     high = [3, 40, 5000, 2_000_000_000, 3, 7][seed]
-    counts = {}
+    counts: dict[tuple[int, int, str | None], int] = {}
     for _ in range(40):
         key = (rng.choice(actors), rng.randint(1, 5), rng.choice(LEVELS))
         counts[key] = counts.get(key, 0) + rng.randint(1, high)
@@ -384,7 +384,7 @@ def test_one_mode_networks_match_dnas_loops_on_random_data(seed, kind):
     for normalization in ("none", "average", "jaccard", "cosine"):
         options = NetworkOptions(kind=kind, normalization=normalization)
         if kind == "cooccurrence":
-            merged = {}
+            merged: dict[tuple[int, int, str | None], int] = {}
             for (a, c, _), n in counts.items():
                 merged[a, c, None] = merged.get((a, c, None), 0) + n
             values = _one_mode(merged, counts, present, options)

@@ -6,7 +6,14 @@ from django.urls import reverse
 
 from annotate.highlights import render_segments
 from annotate.models import Annotation, Stance
-from tests.factories import make_actor, make_annotation, make_claim, make_document
+from tests.factories import (
+    actor_of,
+    claim_of,
+    make_actor,
+    make_annotation,
+    make_claim,
+    make_document,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -238,8 +245,10 @@ def test_an_unknown_actor_is_refused_unless_the_user_asks_to_add_it(client, cast
     )
     assert response.status_code == 200
     annotation = Annotation.objects.get()
-    assert annotation.actor.name == "Fumio Kishida" and annotation.claim.label == "New claim"
-    assert annotation.actor.project == cast.project
+    assert (
+        actor_of(annotation).name == "Fumio Kishida" and claim_of(annotation).label == "New claim"
+    )
+    assert actor_of(annotation).project == cast.project
 
 
 def test_a_refused_annotation_keeps_no_new_codebook_entry(client, cast, document):

@@ -105,6 +105,7 @@ def test_the_document_list_and_the_documents_api_keep_the_same_days(client, cast
 
 def test_a_moment_given_to_the_api_is_exact(cast, dated):
     last = PUBLISHED["Last moment"]
+    assert last is not None
     api = api_client(cast.carol)
 
     def titles(**query):

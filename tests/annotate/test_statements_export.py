@@ -5,6 +5,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from ..factories import make_actor, make_annotation, make_claim, make_document
@@ -219,6 +220,7 @@ def test_the_api_exports_a_workbook_with_the_same_filters(cast, coded):
         f"/api/annotations/export/?project={cast.project.pk}&format=xlsx&complete=true"
     )
     assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
     assert 'filename="japan-russia-annotations.xlsx"' in response["Content-Disposition"]
     rows = [
         [cell.value for cell in line]
@@ -228,6 +230,7 @@ def test_the_api_exports_a_workbook_with_the_same_filters(cast, coded):
     assert "note" in header and "quote" in header
     assert [dict(zip(header, row, strict=True))["id"] for row in rows[1:]] == [coded.pk]
     everything = client.get(f"/api/annotations/export/?project={cast.project.pk}&format=xlsx")
+    assert isinstance(everything, StreamingHttpResponse)
     assert len(list(workbook(b"".join(everything.streaming_content)).iter_rows())) == 3
 
 

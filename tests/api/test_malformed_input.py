@@ -71,7 +71,7 @@ def test_json_nested_without_end_is_refused_as_too_deep(api, cast):
 
 
 def test_deep_metadata_within_the_limit_is_taken(api, cast):
-    metadata = {"k": "leaf"}
+    metadata: dict[str, object] = {"k": "leaf"}
     for _ in range(20):
         metadata = {"k": metadata}
     response = send(

@@ -146,7 +146,7 @@ def test_bulk_assignment_answers_what_it_made(api, cast):
     assert response.status_code == 201
     body = response.json()
     assert body["created"] == 6 and len(body["assignments"]) == 6
-    per_person = {}
+    per_person: dict[str, int] = {}
     for item in body["assignments"]:
         per_person[item["annotator"]] = per_person.get(item["annotator"], 0) + 1
     assert sorted(per_person.values()) == [2, 2, 2]

@@ -11,7 +11,14 @@ from playwright.sync_api import expect
 
 from annotate.models import Annotation
 from tests.browser.test_reader import dom_select, drag_select, open_reader
-from tests.factories import make_actor, make_annotation, make_claim, make_document
+from tests.factories import (
+    actor_of,
+    claim_of,
+    make_actor,
+    make_annotation,
+    make_claim,
+    make_document,
+)
 
 # Type-ahead -------------------------------------------------------------------------------
 
@@ -52,7 +59,10 @@ def test_enter_in_the_actor_field_takes_the_highlighted_suggestion_and_saves_not
     page.get_by_role("button", name="Save annotation").click()
     expect(page.locator("#annotation-list li[data-id]")).to_have_count(1)
     saved = Annotation.objects.get()
-    assert (saved.actor.name, saved.claim.label) == ("Shinzo Abe", "Closer ties with Russia")
+    assert (actor_of(saved).name, claim_of(saved).label) == (
+        "Shinzo Abe",
+        "Closer ties with Russia",
+    )
 
 
 def test_suggestions_say_how_many_more_match_and_can_be_clicked(page, sign_in, cast):

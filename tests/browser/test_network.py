@@ -99,6 +99,7 @@ def test_clicking_a_node_lists_its_statements_linked_to_the_reader(page, sign_in
     assert_no_sideways_scroll(page)
 
     first = expected.order_by("document__published_at", "document_id", "start", "id").first()
+    assert first is not None
     links.first.click()
     expect(page).to_have_url(re.compile(rf"/documents/{first.document_id}/#annotation-{first.pk}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(first.document.title)

@@ -7,7 +7,14 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from annotate.models import Annotation
-from tests.factories import make_actor, make_annotation, make_claim, make_document
+from tests.factories import (
+    actor_of,
+    claim_of,
+    make_actor,
+    make_annotation,
+    make_claim,
+    make_document,
+)
 
 # Where a passage (found by the test, in UTF-16 units as the page counts) lies on screen
 # or in the DOM. The page itself never searches the text; the test only does so to aim.
@@ -113,7 +120,7 @@ def test_an_annotator_tags_a_passage_edits_its_stance_deletes_it_and_undoes(
     expect(entry).to_contain_text("Shinzo Abe")
     annotation = Annotation.objects.get()
     assert annotation.quote == passage
-    assert (annotation.actor.name, annotation.claim.label, annotation.stance) == (
+    assert (actor_of(annotation).name, claim_of(annotation).label, annotation.stance) == (
         "Shinzo Abe",
         "Closer ties with Russia",
         "support",
@@ -309,7 +316,7 @@ def test_a_new_actor_is_offered_and_added_and_an_unknown_one_is_explained(page, 
     page.get_by_role("button", name="Save annotation").click()
     expect(page.locator("#annotation-list li[data-id]")).to_contain_text("Sergey Naryshkin")
     annotation = Annotation.objects.get()
-    assert (annotation.quote, annotation.actor.name) == ("Sergey Naryshkin", "Sergey Naryshkin")
+    assert (annotation.quote, actor_of(annotation).name) == ("Sergey Naryshkin", "Sergey Naryshkin")
 
 
 def test_after_a_conflict_the_page_shows_the_current_annotation_and_keeps_the_refused_change(

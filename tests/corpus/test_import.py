@@ -163,6 +163,7 @@ def test_an_html_page_yields_its_article_text_and_metadata_without_navigation_or
     assert document.title.startswith("Abe and Putin agree to talk about the islands")
     assert document.author == "Jane Roe"
     assert document.source_url == "https://news.example.com/abe-putin-islands"
+    assert document.published_at is not None
     assert document.published_at.date().isoformat() == "2016-12-15"
 
 
@@ -250,10 +251,12 @@ def test_a_csv_file_with_metadata_comes_in_with_that_metadata(cast):
         "Ken Sato",
         "en",
     )
+    assert first.published_at is not None
     assert first.published_at.date().isoformat() == "2014-03-10"
     assert first.metadata == {"section": "Politics"}
     second = Document.objects.get(title="Talks, again")
     assert second.text == "Abe and Putin talk again.\nA second line."
+    assert second.published_at is not None
     assert second.published_at.isoformat() == "2016-12-14T23:30:00+00:00"
     assert second.language == "ja"
 
@@ -277,6 +280,7 @@ def test_a_json_lines_file_with_metadata_comes_in_with_that_metadata(cast):
     assert one.author == "A. Writer"
     assert one.metadata == {"tags": ["japan", "russia"]}
     assert two.source_name == "Asahi"
+    assert two.published_at is not None
     assert two.published_at.date().isoformat() == "2015-06-09"
 
 

@@ -204,6 +204,7 @@ def test_used_revoked_expired_and_unknown_links_say_so(client, cast):
     )
     client.logout()
     invitation = teams.find_invitation(revoked.rstrip("/").rsplit("/", 1)[1])
+    assert invitation is not None
     teams.revoke_invitation(invitation=invitation, revoked_by=cast.alice)
     Invitation.objects.filter(
         token_hash=teams.hash_token(expired.rstrip("/").rsplit("/", 1)[1])

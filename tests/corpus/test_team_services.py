@@ -241,7 +241,7 @@ def test_bulk_assignment_gives_each_document_k_different_annotators_balanced(cas
         assigned_by=cast.alice,
     )
     assert len(created) == 12
-    per_document = {}
+    per_document: dict[int, set[str]] = {}
     for a in created:
         per_document.setdefault(a.document_id, set()).add(a.annotator.username)
     assert all(len(names) == 2 for names in per_document.values())
