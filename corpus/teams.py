@@ -24,6 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from corpus.ids import is_id, whole_number
+
 from . import hooks
 from .models import (
     Assignment,
@@ -252,7 +254,7 @@ def _documents(project: Project, ids: Iterable[Any], field: str) -> list[Documen
     wanted: list[int] = []
     errors = []
     for value in ids:
-        if isinstance(value, bool) or not str(value).isdigit() or int(str(value)) > 2**63 - 1:
+        if isinstance(value, bool) or not is_id(value):
             errors.append(f"“{value}” is not a document id.")
         else:
             wanted.append(int(str(value)))
@@ -302,11 +304,11 @@ def assign_documents(
         errors["documents"] = [f"At most {MAX_BULK_DOCUMENTS} documents at once."]
     if len(annotators) > MAX_BULK_ANNOTATORS:
         errors["annotators"] = [f"At most {MAX_BULK_ANNOTATORS} annotators at once."]
-    if isinstance(per_document, bool) or not str(per_document).isdigit():
+    if isinstance(per_document, bool) or whole_number(str(per_document)) is None:
         errors["per_document"] = ["Give the number of annotators per document (1 or more)."]
     if errors:
         raise ValidationError(errors)
-    k = int(str(per_document))
+    k = whole_number(str(per_document)) or 0
     found = _documents(project, documents, "documents")
     users = _annotators(project, annotators, "annotators")
     if not 1 <= k <= len(users):

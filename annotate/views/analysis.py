@@ -21,7 +21,7 @@ from annotate.statements import COLUMNS, csv_lines, statement_rows, workbook_row
 from annotate.workbooks import workbook_response
 from corpus.access import project_access
 from corpus.http import HtmxHttpRequest
-from corpus.ids import ModelMultipleIdField
+from corpus.ids import ModelMultipleIdField, is_id
 from corpus.models import Document, Project
 
 # A page shows at most this many of the most active actors and claims; filters or the
@@ -121,10 +121,10 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
     actor_id, claim_id = request.GET.get("actor"), request.GET.get("claim")
     if actor_id and claim_id:
         actor = get_object_or_404(
-            Actor.objects.filter(project=project_obj), pk=actor_id if actor_id.isdigit() else 0
+            Actor.objects.filter(project=project_obj), pk=actor_id if is_id(actor_id) else 0
         )
         claim = get_object_or_404(
-            Claim.objects.filter(project=project_obj), pk=claim_id if claim_id.isdigit() else 0
+            Claim.objects.filter(project=project_obj), pk=claim_id if is_id(claim_id) else 0
         )
         context["selected"] = {
             "actor": actor,

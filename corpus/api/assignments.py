@@ -30,6 +30,7 @@ from corpus.access import (
     require_curator,
     require_owner,
 )
+from corpus.ids import whole_number
 from corpus.models import Assignment, AssignmentState
 
 from .errors import ERRORS, ErrorSerializer
@@ -239,8 +240,8 @@ class ProgressView(ProjectChildMixin, APIView):
     def get(self, request: Request, project_pk: str) -> Response:
         project = self.get_project()
         require_curator(caller_role(project))
-        days = request.query_params.get("days", "30")
-        if not days.isdigit() or not 1 <= int(days) <= 366:
+        days = whole_number(request.query_params.get("days", "30"))
+        if days is None or not 1 <= days <= 366:
             raise serializers.ValidationError({"days": ["Give a number of days from 1 to 366."]})
         progress = teams.project_progress(project, days=int(days))
         return Response(
