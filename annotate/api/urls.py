@@ -9,7 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from .annotations import AnnotationViewSet
 from .codebook import ActorViewSet, ClaimViewSet
-from .networks import FILES, ProjectNetworkView, network_file_view
+from .networks import FILES, ProjectNetworkView, ProjectNetworkWindowsView, network_file_view
 
 router = SimpleRouter()
 router.register("actors", ActorViewSet, basename="actor")
@@ -18,6 +18,11 @@ router.register("annotations", AnnotationViewSet, basename="annotation")
 
 urlpatterns = [
     path("projects/<int:pk>/network/", ProjectNetworkView.as_view(), name="project-network"),
+    path(
+        "projects/<int:pk>/network/windows/",
+        ProjectNetworkWindowsView.as_view(),
+        name="project-network-windows",
+    ),
     # One path per file format, so that each has one media type in the schema.
     *(
         path(
