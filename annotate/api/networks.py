@@ -293,6 +293,7 @@ class WindowParametersSerializer(NetworkParametersSerializer):
     unit = _choice_field(networks.UNITS, "days", "The unit of window and step.")
 
 
+LENGTH_SCHEMA = {"type": "integer", "minimum": 1, "maximum": networks.windows.MAX_LENGTH}
 WINDOWS_SCHEMA = extend_schema(
     operation_id="project_network_windows",
     summary="A project's discourse network in time windows",
@@ -303,8 +304,12 @@ WINDOWS_SCHEMA = extend_schema(
     f"`end`=its end. At most {networks.MAX_WINDOWS} windows: more is a 400.",
     parameters=[
         *OPTIONS,
-        OpenApiParameter("window", int, required=True, description="Window length in units."),
-        OpenApiParameter("step", int, required=True, description="Units between windows."),
+        OpenApiParameter(
+            "window", LENGTH_SCHEMA, required=True, description="Window length in units."
+        ),
+        OpenApiParameter(
+            "step", LENGTH_SCHEMA, required=True, description="Units between windows."
+        ),
         OpenApiParameter("unit", str, enum=list(networks.UNITS), description="Default days."),
     ],
     responses={
