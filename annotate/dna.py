@@ -3,7 +3,8 @@
 A ``.dna`` file is an SQLite database. Its documents become documents (title, text,
 author, source, date, notes; section, type, coder and DNA's id in ``metadata``), and its
 "DNA Statement" statements become statements: the organisation as actor (its DNA type
-as the actor's kind), the concept as claim, agreement 1/0 as support/oppose. The person
+as the actor's kind), the concept as claim, agreement 1/0 as support/oppose (an integer
+agreement: above 0 support, 0 neutral, below 0 oppose). The person
 and the DNA coder stay on the annotation's ``metadata``.
 
 DNA is written in Java and counts offsets in UTF-16 code units; here offsets count code
@@ -76,7 +77,7 @@ class _Statement:
     person: str
     organisation: _Entity | None
     concept: _Entity | None
-    agreement: int | None
+    stance: Stance | None
     coder: str
 
 
@@ -247,22 +248,29 @@ def _parse(data: bytes) -> tuple[list[DocumentDraft], list[list[_Statement]], st
     entities = reader.entities()
     types = dict(reader.rows("SELECT ID, Label FROM STATEMENTTYPES"))
     statement_type = next((pk for pk, label in types.items() if label == STATEMENT_TYPE), None)
-    variables = {
-        name: pk
-        for pk, name in reader.rows(
-            "SELECT ID, Variable FROM VARIABLES WHERE StatementTypeId = ?", statement_type
-        )
-    }
+    variables: dict[str, int] = {}
+    data_types: dict[str, str] = {}
+    for pk, name, data_type in reader.rows(
+        "SELECT ID, Variable, DataType FROM VARIABLES WHERE StatementTypeId = ?", statement_type
+    ):
+        variables[name] = pk
+        data_types[name] = data_type
     short: dict[tuple[int, int], int] = {
         (statement, variable): entity
         for statement, variable, entity in reader.rows(
             "SELECT StatementId, VariableId, Entity FROM DATASHORTTEXT"
         )
     }
+    # Agreement is DNA's boolean (1 support, 0 oppose), or an integer scale whose sign
+    # is the stance and whose 0 is neutral (as Stancemap writes it when some are neutral).
+    scale = data_types.get("agreement") == "integer"
+    agreements = "DATAINTEGER" if scale else "DATABOOLEAN"
+    reader.require(agreements)
     booleans: dict[tuple[int, int], int] = {
         (statement, variable): value
         for statement, variable, value in reader.rows(
-            "SELECT StatementId, VariableId, Value FROM DATABOOLEAN"
+            f"SELECT StatementId, VariableId, Value FROM {agreements} WHERE VariableId = ?",
+            variables.get("agreement", -1),
         )
     }
 
@@ -329,7 +337,9 @@ def _parse(data: bytes) -> tuple[list[DocumentDraft], list[list[_Statement]], st
                     person=person.value if person else "",
                     organisation=entity(statement_pk, "organization"),
                     concept=entity(statement_pk, "concept"),
-                    agreement=booleans.get((statement_pk, variables.get("agreement", -1))),
+                    stance=_stance(
+                        booleans.get((statement_pk, variables.get("agreement", -1))), scale
+                    ),
                     coder=coders.get(statement_coder or 0, ""),
                 )
             )
@@ -341,6 +351,16 @@ def _parse(data: bytes) -> tuple[list[DocumentDraft], list[list[_Statement]], st
         else ""
     )
     return drafts, statements, skipped
+
+
+def _stance(agreement: int | None, scale: bool) -> Stance | None:
+    if agreement is None:
+        return None
+    if not scale:
+        return Stance.SUPPORT if agreement else Stance.OPPOSE
+    if agreement == 0:
+        return Stance.NEUTRAL
+    return Stance.SUPPORT if agreement > 0 else Stance.OPPOSE
 
 
 def parse_dna(data: bytes, filename: str) -> ParsedFile:
@@ -422,9 +442,6 @@ def _attach_statements(
                 metadata["person"] = statement.person
             if statement.coder:
                 metadata["coder"] = statement.coder
-            stance = {1: Stance.SUPPORT, 0: Stance.OPPOSE}.get(statement.agreement or 0)
-            if statement.agreement is None:
-                stance = None
             items.append(
                 NewAnnotation(
                     document=document,
@@ -432,7 +449,7 @@ def _attach_statements(
                     end=statement.end,
                     actor=actor_for(statement.organisation) if statement.organisation else None,
                     claim=claim_for(statement.concept) if statement.concept else None,
-                    stance=stance,
+                    stance=statement.stance,
                     metadata=metadata,
                 )
             )

@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from .annotations import AnnotationViewSet
 from .codebook import ActorViewSet, ClaimViewSet
+from .dna import ProjectDnaView
 from .networks import FILES, ProjectNetworkView, ProjectNetworkWindowsView, network_file_view
 
 router = SimpleRouter()
@@ -17,6 +18,7 @@ router.register("claims", ClaimViewSet, basename="claim")
 router.register("annotations", AnnotationViewSet, basename="annotation")
 
 urlpatterns = [
+    path("projects/<int:pk>/dna/", ProjectDnaView.as_view(), name="project-dna"),
     path("projects/<int:pk>/network/", ProjectNetworkView.as_view(), name="project-network"),
     path(
         "projects/<int:pk>/network/windows/",

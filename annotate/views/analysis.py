@@ -275,6 +275,12 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
     ):
         query = urlencode({**options.as_query(), "format": file_format}, doseq=True)
         downloads.append((label, f"{base}?{query}"))
+    downloads.append(
+        (
+            "DNA database (.dna, the whole project, for the Discourse Network Analyzer)",
+            reverse("api:project-dna", kwargs={"pk": project_obj.pk}),
+        )
+    )
     statements_url = reverse("annotate:network-statements", args=[project_obj.slug])
     statements_query = f"{statements_url}?{urlencode(options.as_query(), doseq=True)}"
     context.update(
