@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, codebook, network_statements, reader, trash
+from .views import analysis, charts, codebook, network_statements, reader, trash
 
 app_name = "annotate"
 
@@ -54,6 +54,7 @@ urlpatterns = [
         name="statements-export",
     ),
     path("projects/<slug:project>/network/", analysis.network, name="network"),
+    path("projects/<slug:project>/charts/", charts.charts_page, name="charts"),
     path(
         "projects/<slug:project>/network/statements/",
         network_statements.network_statements,

@@ -50,6 +50,7 @@ PAGES = [
     ("matrix", "annotate:matrix", ["project"]),
     ("statements export", "annotate:statements-export", ["project"]),
     ("network", "annotate:network", ["project"]),
+    ("charts", "annotate:charts", ["project"]),
     ("api token", "corpus:api-token", []),
 ]
 
@@ -81,6 +82,7 @@ PAGE_EXPECTED = {
     "matrix": (200, 200, 200, 200, 404),
     "statements export": (200, 200, 200, 200, 404),
     "network": (200, 200, 200, 200, 404),
+    "charts": (200, 200, 200, 200, 404),
     "api token": (200, 200, 200, 200, 200),
 }
 
