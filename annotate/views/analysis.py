@@ -281,6 +281,7 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
             reverse("api:project-dna", kwargs={"pk": project_obj.pk}),
         )
     )
+    windows_url = reverse("api:project-network-windows", kwargs={"pk": project_obj.pk})
     statements_url = reverse("annotate:network-statements", args=[project_obj.slug])
     statements_query = f"{statements_url}?{urlencode(options.as_query(), doseq=True)}"
     context.update(
@@ -288,6 +289,7 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
         network_json=networks.as_json(result),
         kind_label=networks.KIND_LABELS[options.kind],
         statements_query=statements_query,
+        windows_query=f"{windows_url}?{urlencode(options.as_query(), doseq=True)}",
         edges=[
             (
                 a,
