@@ -49,6 +49,11 @@ urlpatterns = [
     path("projects/<slug:project>/suggest/claims/", reader.suggest_claims, name="suggest-claims"),
     path("projects/<slug:project>/matrix/", analysis.matrix, name="matrix"),
     path(
+        "projects/<slug:project>/matrix/heatmap.svg",
+        analysis.matrix_heatmap,
+        name="matrix-heatmap",
+    ),
+    path(
         "projects/<slug:project>/statements/export/",
         analysis.statements_export,
         name="statements-export",

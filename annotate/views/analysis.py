@@ -20,6 +20,7 @@ from annotate.selectors import StatementFilter
 from annotate.statements import COLUMNS, csv_lines, statement_rows, workbook_rows
 from annotate.workbooks import workbook_response
 from corpus.access import project_access
+from corpus.characters import xml_safe
 from corpus.http import HtmxHttpRequest
 from corpus.ids import ModelMultipleIdField, is_id
 from corpus.models import Document, Project
@@ -28,6 +29,9 @@ from corpus.models import Document, Project
 # statement table reach the rest.
 MAX_ROWS = 100
 MAX_COLUMNS = 40
+
+#: The most statements listed for one cell, actor or claim of the matrix.
+MAX_LISTED = 200
 
 STATEMENT_FORMATS = ("csv", "excel", "xlsx")
 
@@ -119,17 +123,24 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
         filters.pop(key, None)
     context["filters"] = filters.urlencode()
     actor_id, claim_id = request.GET.get("actor"), request.GET.get("claim")
-    if actor_id and claim_id:
-        actor = get_object_or_404(
-            Actor.objects.filter(project=project_obj), pk=actor_id if is_id(actor_id) else 0
-        )
-        claim = get_object_or_404(
-            Claim.objects.filter(project=project_obj), pk=claim_id if is_id(claim_id) else 0
-        )
+    if actor_id or claim_id:
+        # A cell (actor and claim), a row (actor) or a column (claim).
+        actor = claim = None
+        if actor_id:
+            actor = get_object_or_404(
+                Actor.objects.filter(project=project_obj), pk=actor_id if is_id(actor_id) else 0
+            )
+        if claim_id:
+            claim = get_object_or_404(
+                Claim.objects.filter(project=project_obj), pk=claim_id if is_id(claim_id) else 0
+            )
+        listed = selectors.cell_statements(statements, actor, claim)
         context["selected"] = {
             "actor": actor,
             "claim": claim,
-            "statements": selectors.cell_statements(statements, actor, claim),
+            "statements": listed[:MAX_LISTED],
+            "count": listed.count(),
+            "limit": MAX_LISTED,
         }
         if request.htmx:
             return render(request, "annotate/matrix.html#cell-statements", context)
@@ -142,6 +153,63 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
     )
     context.update(vars(result))
     return render(request, "annotate/matrix.html", context)
+
+
+@login_required
+def matrix_heatmap(request: HttpRequest, project: str) -> HttpResponse:
+    """The stance matrix as an SVG heat map, with the matrix's filters: every cell shows
+    its counts as text, so that it reads without colour."""
+    project_obj = project_access(request, project).project
+    form = StatementFilterForm(request.GET, project=project_obj)
+    if not form.is_valid():
+        lines = [f"{key}: {' '.join(messages)}" for key, messages in form.errors.items()]
+        return HttpResponse("\n".join(lines), status=400, content_type="text/plain")
+    result = selectors.stance_matrix(
+        selectors.statements(project_obj, form.filters()),
+        project_obj,
+        sort=form.cleaned_data.get("sort") or "activity",
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+    )
+    response = render(
+        request,
+        "annotate/matrix_heatmap.svg",
+        {"project_name": xml_safe(project_obj.name), **heatmap_layout(result)},
+        content_type="image/svg+xml; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{project_obj.slug}-matrix.svg"'
+    return response
+
+
+def heatmap_layout(result: selectors.StanceMatrix) -> dict[str, Any]:
+    """Where each label and cell of the heat map goes, in SVG user units."""
+    label_width, header, cell_width, cell_height = 230, 170, 96, 30
+    # XML cannot carry some characters a name may hold: they are written as U+FFFD.
+    columns = [
+        (label_width + j * cell_width + cell_width / 2, column, xml_safe(column.name))
+        for j, column in enumerate(result.columns)
+    ]
+    rows = [
+        (
+            header + i * cell_height,
+            row,
+            xml_safe(row.name),
+            [(label_width + j * cell_width, cell) for j, (_, cell) in enumerate(cells)],
+        )
+        for i, (row, cells) in enumerate(result.table)
+    ]
+    width = label_width + (len(result.columns) + 1) * cell_width + 10
+    return {
+        "matrix": result,
+        "columns": columns,
+        "rows": rows,
+        "total_x": label_width + len(result.columns) * cell_width,
+        "width": width,
+        "height": header + (len(rows) + 1) * cell_height + 50,
+        "footer_y": header + len(rows) * cell_height,
+        "cell_width": cell_width,
+        "cell_height": cell_height,
+    }
 
 
 @login_required
