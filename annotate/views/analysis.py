@@ -155,6 +155,16 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
     return render(request, "annotate/matrix.html", context)
 
 
+def plain_errors(form: forms.Form, extra: dict[str, list[str]] | None = None) -> HttpResponse:
+    """A download's refusal: each field's errors on a line of plain text, with a 400."""
+    errors: dict[str, list[str]] = {
+        key: [str(message) for message in messages] for key, messages in form.errors.items()
+    }
+    errors.update(extra or {})
+    lines = [f"{key}: {' '.join(messages)}" for key, messages in errors.items()]
+    return HttpResponse("\n".join(lines), status=400, content_type="text/plain")
+
+
 @login_required
 def matrix_heatmap(request: HttpRequest, project: str) -> HttpResponse:
     """The stance matrix as an SVG heat map, with the matrix's filters: every cell shows
@@ -162,8 +172,7 @@ def matrix_heatmap(request: HttpRequest, project: str) -> HttpResponse:
     project_obj = project_access(request, project).project
     form = StatementFilterForm(request.GET, project=project_obj)
     if not form.is_valid():
-        lines = [f"{key}: {' '.join(messages)}" for key, messages in form.errors.items()]
-        return HttpResponse("\n".join(lines), status=400, content_type="text/plain")
+        return plain_errors(form)
     result = selectors.stance_matrix(
         selectors.statements(project_obj, form.filters()),
         project_obj,
@@ -220,13 +229,10 @@ def statements_export(request: HttpRequest, project: str) -> HttpResponseBase:
     file_format = request.GET.get("format", "csv")
     form = StatementFilterForm(request.GET, project=project_obj)
     if file_format not in STATEMENT_FORMATS or not form.is_valid():
-        errors: dict[str, list[str]] = {
-            key: [str(message) for message in messages] for key, messages in form.errors.items()
-        }
+        extra = {}
         if file_format not in STATEMENT_FORMATS:
-            errors["format"] = [f"'{file_format}' is not a format; choose csv, excel or xlsx."]
-        lines = [f"{key}: {' '.join(messages)}" for key, messages in errors.items()]
-        return HttpResponse("\n".join(lines), status=400, content_type="text/plain")
+            extra["format"] = [f"'{file_format}' is not a format; choose csv, excel or xlsx."]
+        return plain_errors(form, extra)
     rows = statement_rows(selectors.statements(project_obj, form.filters()))
     if file_format == "xlsx":
         return workbook_response(
