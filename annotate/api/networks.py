@@ -330,6 +330,7 @@ WINDOWS_SCHEMA = extend_schema(
 
 class ProjectNetworkWindowsView(APIView):
     permission_classes = [IsAuthenticated]
+    content_negotiation_class = JsonOnly
 
     @WINDOWS_SCHEMA
     def get(self, request: Request, pk: int) -> Response:

@@ -238,3 +238,11 @@ def test_queries_per_window_do_not_grow_with_the_statements(
     # Authentication and the project, the date range, then four queries per window.
     with django_assert_max_num_queries(3 + 4 * count):
         assert len(client.get(windows_url(cast.project, **params)).json()) == count
+
+
+def test_a_format_parameter_changes_nothing_the_windows_are_json(cast, generated):
+    client = client_for(cast.alice)
+    plain = client.get(windows_url(cast.project, window=12, step=12, unit="months"))
+    asked = client.get(windows_url(cast.project, window=12, step=12, unit="months", format="csv"))
+    assert asked.status_code == 200
+    assert asked.json() == plain.json()
