@@ -161,6 +161,8 @@ def run(args: argparse.Namespace) -> None:
         )
     verdict = "within" if slowest < 30 else "OVER"
     print(f"slowest windows request {slowest:.2f} s: {verdict} the 30 s target")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average {load} on {os.cpu_count()} cores (the targets are for an idle machine)")
 
 
 def main() -> None:
