@@ -66,6 +66,7 @@ class _Entity:
     value: str
     colour: str
     attributes: dict[str, str]
+    parent: _Entity | None = None  # DNA's ChildOf: a concept's parent is its category
 
 
 @dataclass
@@ -128,6 +129,8 @@ def normalise_between(text: str, boundaries: set[int]) -> tuple[str, dict[int, i
 #: A real DNA database of tens of thousands of statements stays far inside both.
 MAX_SECONDS = 20.0
 MAX_ROWS = 1_000_000
+#: The deepest chain of parent concepts kept.
+_MAX_DEPTH = 20
 #: SQLite virtual machine steps between two looks at the clock.
 _PROGRESS_STEPS = 10_000
 
@@ -230,12 +233,25 @@ class _Reader:
             ):
                 if value:
                     attributes.setdefault(entity, {})[name] = value
-        return {
+        rows = self.rows("SELECT ID, Value, Red, Green, Blue, ChildOf FROM ENTITIES")
+        found = {
             pk: _Entity(value or "", _colour(red, green, blue), attributes.get(pk, {}))
-            for pk, value, red, green, blue in self.rows(
-                "SELECT ID, Value, Red, Green, Blue FROM ENTITIES"
-            )
+            for pk, value, red, green, blue, _ in rows
         }
+        for pk, *_, parent in rows:
+            if parent in found and parent != pk:
+                found[pk].parent = found[parent]
+        # A chain of parents that comes back on itself, or runs deeper than any codebook
+        # does, is cut where it closes or goes too deep.
+        for entity in found.values():
+            seen, step = {id(entity)}, entity
+            while step.parent is not None:
+                if id(step.parent) in seen or len(seen) >= _MAX_DEPTH:
+                    step.parent = None
+                    break
+                seen.add(id(step.parent))
+                step = step.parent
+        return found
 
 
 def _kind(entity: _Entity, default: ActorKind) -> ActorKind:
@@ -414,12 +430,14 @@ def _attach_statements(
         nonlocal new_claims
         label = " ".join(found.value.split())
         if label.lower() not in claims:
+            parent = found.parent
             claims[label.lower()] = create_claim(
                 project=project,
                 label=label,
                 created_by=created_by,
                 description=found.attributes.get("Notes", ""),
                 colour=found.colour,
+                parent=claim_for(parent) if parent is not None and parent.value.strip() else None,
             )
             new_claims += 1
         return claims[label.lower()]

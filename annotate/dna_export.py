@@ -12,7 +12,7 @@ so DNA and rDNA open it and the importer reads back what is written here:
   that person as ``person``. Offsets are converted to the UTF-16 code units DNA counts;
 * the codebook: actors and claims as entities with their colours and DNA's attributes
   ``Type`` (DNA's type, kept in the actor's notes on import, else the actor's kind),
-  ``Alias`` and ``Notes``;
+  ``Alias`` and ``Notes``, a claim's parent as its concept's ``ChildOf``;
 * ``agreement`` is DNA's boolean (1 support, 0 oppose) unless some statement is
   neutral, which a boolean cannot hold: then it is an integer from -1 (oppose) through
   0 (neutral) to 1 (support), a scale DNA's networks read as it reads the stances here.
@@ -239,12 +239,18 @@ def write_dna(project: Project, path: str) -> int:
             pk: writer.entity(ORGANIZATION, a.name, a.colour, _actor_attributes(a))
             for pk, a in actors.items()
         }
+        claims = list(Claim.objects.filter(project=project).order_by("label", "id"))
         concepts = {
             c.pk: writer.entity(
                 CONCEPT, c.label, c.colour, {"Notes": c.description} if c.description else None
             )
-            for c in Claim.objects.filter(project=project).order_by("label", "id")
+            for c in claims
         }
+        # A claim's category is its concept's parent (DNA's ChildOf).
+        connection.executemany(
+            "UPDATE ENTITIES SET ChildOf = ? WHERE ID = ?",
+            [(concepts[c.parent_id], concepts[c.pk]) for c in claims if c.parent_id in concepts],
+        )
         rows = (
             statements.order_by("document_id", "start", "end", "id")
             .values_list(

@@ -153,7 +153,10 @@ def test_neutral_stances_and_wide_characters_make_the_round_trip(cast, tmp_path)
     abe = make_actor(cast.project, "Shinzo Abe", kind="person", aliases=["Abe Shinzō"])
     putin = make_actor(cast.project, "Vladimir Putin", kind="person", colour="#aa0000")
     lavrov = make_actor(cast.project, "Sergey Lavrov", kind="state", notes="Foreign minister")
-    talks = make_claim(cast.project, "Japan and Russia should talk", description="Any talks.")
+    relations = make_claim(cast.project, "Relations", colour="#123456")
+    talks = make_claim(
+        cast.project, "Japan and Russia should talk", description="Any talks.", parent=relations
+    )
     for actor, passage, stance in (
         (abe, "Abe wants talks.", "support"),
         (putin, "Putin 👍 agrees.", "oppose"),
@@ -204,7 +207,10 @@ def test_neutral_stances_and_wide_characters_make_the_round_trip(cast, tmp_path)
         "Vladimir Putin": ("person", [], "#aa0000"),
         "Sergey Lavrov": ("state", [], ""),
     }
-    assert Claim.objects.get(project=again).description == "Any talks."
+    copied = Claim.objects.get(project=again, label="Japan and Russia should talk")
+    assert copied.description == "Any talks."
+    assert copied.parent is not None
+    assert (copied.parent.label, copied.parent.colour) == ("Relations", "#123456")
     copy = Document.objects.get(project=again)
     assert (copy.title, copy.text, copy.source_name, copy.published_at) == (
         "Summit 🗾",
