@@ -35,6 +35,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import IO
 
 from corpus.models import Document, Project
@@ -180,6 +181,31 @@ class _Writer:
         return pk
 
 
+@dataclass
+class _Batch:
+    """Rows of statements waiting to be written together."""
+
+    statements: list[tuple[int, int, int, int, int]] = field(default_factory=list)
+    entities: list[tuple[int, int, int]] = field(default_factory=list)
+    agreements: list[tuple[int, int, int]] = field(default_factory=list)
+
+    def write(self, connection: sqlite3.Connection, agreement_table: str) -> None:
+        connection.executemany(
+            "INSERT INTO STATEMENTS (ID, StatementTypeId, DocumentId, Start, Stop, Coder) "
+            "VALUES (?, 1, ?, ?, ?, ?)",
+            self.statements,
+        )
+        connection.executemany(
+            "INSERT INTO DATASHORTTEXT (StatementId, VariableId, Entity) VALUES (?, ?, ?)",
+            self.entities,
+        )
+        connection.executemany(
+            f"INSERT INTO {agreement_table} (StatementId, VariableId, Value) VALUES (?, ?, ?)",
+            self.agreements,
+        )
+        self.statements, self.entities, self.agreements = [], [], []
+
+
 def _create(connection: sqlite3.Connection, agreement_type: str) -> None:
     connection.executescript(SCHEMA)
     connection.executemany(
@@ -229,6 +255,9 @@ def write_dna(project: Project, path: str) -> int:
     statements = selectors.statements(project)
     neutral = statements.filter(stance="neutral").exists()
     connection = sqlite3.connect(path)
+    # A new file that nothing else reads until it is complete: no journal, no syncs.
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
     try:
         _create(connection, "integer" if neutral else "boolean")
         writer = _Writer(connection)
@@ -267,6 +296,11 @@ def write_dna(project: Project, path: str) -> int:
         )
         pending = next(rows, None)
         written = 0
+        batch = _Batch()
+        agreement_table = "DATAINTEGER" if neutral else "DATABOOLEAN"
+        agreement = (
+            {"support": 1, "neutral": 0, "oppose": -1} if neutral else {"support": 1, "oppose": 0}
+        )
         for document in _documents(project):
             metadata = document.metadata if isinstance(document.metadata, dict) else {}
             published = document.published_at
@@ -298,39 +332,25 @@ def write_dna(project: Project, path: str) -> int:
                 if not person and actor.kind == ActorKind.PERSON:
                     person = actor.name
                 written += 1
-                connection.execute(
-                    "INSERT INTO STATEMENTS (ID, StatementTypeId, DocumentId, Start, Stop, Coder) "
-                    "VALUES (?, 1, ?, ?, ?, ?)",
+                batch.statements.append(
                     (
                         written,
                         document.pk,
                         _utf16(document.text, start) if wide else start,
                         _utf16(document.text, end) if wide else end,
                         writer.coder(str(meta.get("coder") or username or "Admin")),
-                    ),
+                    )
                 )
-                connection.executemany(
-                    "INSERT INTO DATASHORTTEXT (StatementId, VariableId, Entity) VALUES (?, ?, ?)",
-                    [
-                        (
-                            written,
-                            PERSON,
-                            writer.entity(PERSON, person) if person else blank_person,
-                        ),
-                        (written, ORGANIZATION, organisations[actor_id]),
-                        (written, CONCEPT, concepts[claim_id]),
-                    ],
-                )
-                table, value = (
-                    ("DATAINTEGER", {"support": 1, "neutral": 0, "oppose": -1}[stance or ""])
-                    if neutral
-                    else ("DATABOOLEAN", 1 if stance == "support" else 0)
-                )
-                connection.execute(
-                    f"INSERT INTO {table} (StatementId, VariableId, Value) VALUES (?, ?, ?)",
-                    (written, AGREEMENT, value),
-                )
+                batch.entities += [
+                    (written, PERSON, writer.entity(PERSON, person) if person else blank_person),
+                    (written, ORGANIZATION, organisations[actor_id]),
+                    (written, CONCEPT, concepts[claim_id]),
+                ]
+                batch.agreements.append((written, AGREEMENT, agreement[stance or ""]))
+                if len(batch.statements) >= _CHUNK:
+                    batch.write(connection, agreement_table)
                 pending = next(rows, None)
+        batch.write(connection, agreement_table)
         connection.commit()
     finally:
         connection.close()
