@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,6 +36,10 @@ UNITS = ("days", "weeks", "months", "years")
 MAX_WINDOWS = 400
 #: The longest window or step, in any unit (no date beyond the calendar's end).
 MAX_LENGTH = 10_000
+#: Bounds on one request's work: the ties of all its windows together (each takes memory
+#: until the answer is sent), and the seconds spent computing them.
+MAX_TIES = 500_000
+MAX_SECONDS = 60.0
 
 
 class WindowError(ValueError):
@@ -137,10 +142,31 @@ def window_network(project: Project, options: NetworkOptions, window: Window) ->
 def window_networks(
     project: Project, options: NetworkOptions, *, size: int, step: int, unit: str
 ) -> list[dict[str, Any]]:
-    """Each window with its network as the network endpoint writes it in JSON."""
+    """Each window with its network as the network endpoint writes it in JSON; WindowError
+    past :data:`MAX_TIES` ties in all or :data:`MAX_SECONDS` seconds."""
+    windows = windows_for(project, options, size=size, step=step, unit=unit)
+    deadline = time.monotonic() + MAX_SECONDS
+    ties = 0
     answer = []
-    for window in windows_for(project, options, size=size, step=step, unit=unit):
+    for done, window in enumerate(windows):
+        if time.monotonic() > deadline:
+            raise WindowError(
+                {
+                    "step": f"These {len(windows)} windows take longer than {MAX_SECONDS:g} "
+                    f"seconds to compute ({done} were done); choose a longer step, or start "
+                    "and end dates closer together."
+                }
+            )
         network = window_network(project, options, window)
+        ties += sum(1 for _ in network.edges())
+        if ties > MAX_TIES:
+            raise WindowError(
+                {
+                    "step": f"These {len(windows)} windows hold more than {MAX_TIES:,} ties "
+                    f"together ({done + 1} were computed); choose a longer step, start and "
+                    "end dates closer together, or leave out some actors or claims."
+                }
+            )
         answer.append(
             {
                 "start": window.start.isoformat(),

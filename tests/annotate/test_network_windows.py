@@ -246,3 +246,19 @@ def test_a_format_parameter_changes_nothing_the_windows_are_json(cast, generated
     asked = client.get(windows_url(cast.project, window=12, step=12, unit="months", format="csv"))
     assert asked.status_code == 200
     assert asked.json() == plain.json()
+
+
+def test_windows_past_the_bounds_on_ties_and_time_are_a_clear_400(cast, generated, monkeypatch):
+    from annotate.networks import windows
+
+    client = client_for(cast.alice)
+    params = {"kind": "congruence", "window": 3, "step": 1, "unit": "months"}
+    monkeypatch.setattr(windows, "MAX_TIES", 10)
+    response = client.get(windows_url(cast.project, **params))
+    assert response.status_code == 400
+    assert "more than 10 ties" in response.json()["step"][0]
+    monkeypatch.setattr(windows, "MAX_TIES", 10**9)
+    monkeypatch.setattr(windows, "MAX_SECONDS", -1.0)
+    response = client.get(windows_url(cast.project, **params))
+    assert response.status_code == 400
+    assert "take longer than -1 seconds" in response.json()["step"][0]
