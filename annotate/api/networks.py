@@ -301,7 +301,9 @@ WINDOWS_SCHEMA = extend_schema(
     "window: windows of `window` units, `step` units apart, lying wholly between the first "
     "and the last statement's publication day (or `start` and `end`). Each window's "
     "`network` is the network endpoint's answer for `start`=the window's start and "
-    f"`end`=its end. At most {networks.MAX_WINDOWS} windows: more is a 400.",
+    f"`end`=its end. At most {networks.MAX_WINDOWS} windows, "
+    f"{networks.windows.MAX_TIES:,} ties in all and {networks.windows.MAX_SECONDS:g} s of "
+    "work: past any of them, a 400 says which.",
     parameters=[
         *OPTIONS,
         OpenApiParameter(
