@@ -58,6 +58,23 @@ reach them too:
 - ``corpus.importing.pipeline._find_duplicates`` (PostgreSQL): the batch's known texts by
   one ``= ANY`` array parameter, where SQLite asks the ORM in chunks. Tests: the
   duplicate tests of ``tests/corpus/test_import.py``, which run on both databases.
+
+Reads and answers outside the ORM's and DRF's own code
+------------------------------------------------------
+
+These write nothing either, but stand in for code of Django or DRF on every request, so
+an upgrade of either, or a new field in an answer, must be checked against them:
+
+- ``corpus.api.renderers.JSONRenderer``: the API's JSON written by orjson in place of
+  DRF's encoder, escaping U+2028 and U+2029 as DRF does.
+  Test: C ``test_the_api_renderer_writes_what_drf_writes``.
+- ``annotate.api.annotations.AnnotationViewSet.list``: a page of annotations read as
+  named tuples and written by ``annotate.representation.Shape.for_json``, moments left
+  to the renderer. Test: A ``test_a_listed_page_is_what_drf_writes_of_the_instances``.
+- ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check asks the
+  socket, not the server, for an idle connection, and moments load with psycopg's loader
+  in C. Tests: C ``test_moments_load_as_django_loads_them``,
+  ``test_the_health_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_one``.
 """
 
 from __future__ import annotations

@@ -180,8 +180,9 @@ class AnnotationViewSet(
         return annotations if self.action == "restore" else annotations.alive()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # Rows as plain values: a page of 1,000 builds no model instances.
-        rows = self.filter_queryset(self.get_queryset()).values(*LIST_VALUES)
+        # Rows as plain values: a page of 1,000 builds no model instances. Named tuples,
+        # so that the pagination reads the cursor's ``id`` from the last one.
+        rows = self.filter_queryset(self.get_queryset()).values_list(*LIST_VALUES, named=True)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response([row_json(row) for row in page])  # type: ignore[union-attr]
 

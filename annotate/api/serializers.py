@@ -145,5 +145,6 @@ def annotation_json(annotation: Annotation) -> dict[str, Any]:
 
 #: What a list reads with ``values()``: the API's fields, no model instances.
 LIST_VALUES = API.sources
-#: An annotation as the API shows it, from a row of LIST_VALUES.
-row_json = API.from_row
+#: An annotation as the API shows it, from a row of ``values_list(*LIST_VALUES)``, for
+#: the API's renderer (moments left to it).
+row_json = API.for_json
