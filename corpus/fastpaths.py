@@ -69,7 +69,7 @@ an upgrade of either, or a new field in an answer, must be checked against them:
   DRF's encoder, escaping U+2028 and U+2029 as DRF does.
   Test: C ``test_the_api_renderer_writes_what_drf_writes``.
 - ``annotate.api.annotations.AnnotationViewSet.list``: a page of annotations read as
-  named tuples and written by ``annotate.representation.Shape.for_json``, moments left
+  rows by ``annotate.representation.Shape.json_rows`` (``for_json``), moments left
   to the renderer. Test: A ``test_a_listed_page_is_what_drf_writes_of_the_instances``.
 - ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check asks the
   socket, not the server, for an idle connection, and moments load with psycopg's loader

@@ -141,10 +141,3 @@ def prefetch_references(user: Any, data: Mapping[str, Any]) -> dict[tuple[str, i
 def annotation_json(annotation: Annotation) -> dict[str, Any]:
     """An annotation as the API shows it (``representation.API``)."""
     return API.from_instance(annotation)
-
-
-#: What a list reads with ``values()``: the API's fields, no model instances.
-LIST_VALUES = API.sources
-#: An annotation as the API shows it, from a row of ``values_list(*LIST_VALUES)``, for
-#: the API's renderer (moments left to it).
-row_json = API.for_json

@@ -269,7 +269,7 @@ def test_the_references_query_reads_what_the_orm_reads(cast, document, who):
 
 
 def test_a_listed_page_is_what_drf_writes_of_the_instances(cast, document):
-    # The list reads named tuples and leaves moments to orjson; DRF's own renderer,
+    # The list reads rows of values and leaves moments to orjson; DRF's own renderer,
     # given each annotation as its detail shows it, must write the very same bytes.
     actor, claim = make_actor(cast.project, "Shinzo Abe"), make_claim(cast.project, "Ties")
     tagged = make_annotation(
