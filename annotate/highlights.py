@@ -9,6 +9,7 @@ annotations under a click without searching the text. Every value is escaped.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -161,31 +162,55 @@ def render_segments(text: str, annotations: Sequence[Annotation | ReaderRow]) ->
     segment where annotations begin carries their stance signs (``data-marks``).
     """
     bounds = sorted({0, len(text), *(a.start for a in annotations), *(a.end for a in annotations)})
-    by_start = sorted(annotations, key=lambda a: (a.start, -a.end, a.pk))
-    active: list[Annotation | ReaderRow] = []
+    # Each annotation as a tuple of what a segment writes of it, computed once: the
+    # active ones are kept in reading order (for ``data-ids``) and outermost first (for
+    # the layers, the marks and the innermost one, which is the last).
+    spans = sorted(
+        (
+            a.start,
+            -a.end,
+            a.pk,
+            a.end,
+            str(a.pk),
+            a.stance or "none",
+            (a.start - a.end, a.start, a.pk),
+        )
+        for a in annotations
+    )
+    active: list[tuple] = []
+    outer_first: list[tuple] = []
     following = 0
     parts: list[str] = []
     for low, high in zip(bounds, bounds[1:], strict=False):
-        while following < len(by_start) and by_start[following].start <= low:
-            active.append(by_start[following])
+        started = following
+        while following < len(spans) and spans[following][0] <= low:
+            span = spans[following]
+            active.append(span)
+            insort(outer_first, span, key=_outer_first)
             following += 1
-        active = [a for a in active if a.end > low]
+        if active:
+            active = [span for span in active if span[3] > low]
+            outer_first = [span for span in outer_first if span[3] > low]
         piece = escape(text[low:high])
         if not active:
             parts.append(f'<span data-s="{low}">{piece}</span>')
             continue
-        inner = min(active, key=lambda a: (a.end - a.start, -a.start, -a.pk))
-        depth = min(len(active), MAX_DRAWN_DEPTH)
-        ids = " ".join(str(a.pk) for a in active)
-        outer_first = sorted(active, key=lambda a: (a.start - a.end, a.start, a.pk))
-        layers = " ".join(
-            f"l{n}-{a.stance or 'none'}"
-            for n, a in enumerate(outer_first[-MAX_DRAWN_DEPTH:], start=1)
+        inner = outer_first[-1]
+        drawn = outer_first[-MAX_DRAWN_DEPTH:]
+        layers = " ".join(f"l{n}-{span[5]}" for n, span in enumerate(drawn, start=1))
+        marks = (
+            "".join(STANCE_MARKS[span[5]] for span in outer_first if span[0] == low)
+            if following > started
+            else ""
         )
-        marks = "".join(STANCE_MARKS[a.stance or "none"] for a in outer_first if a.start == low)
         marked = f' data-marks="{marks}"' if marks else ""
         parts.append(
-            f'<span class="hl st-{inner.stance or "none"} d{depth} {layers}" data-s="{low}" '
-            f'data-ids="{ids}" data-top="{inner.pk}"{marked}>{piece}</span>'
+            f'<span class="hl st-{inner[5]} d{min(len(active), MAX_DRAWN_DEPTH)} {layers}" '
+            f'data-s="{low}" data-ids="{" ".join(span[4] for span in active)}" '
+            f'data-top="{inner[2]}"{marked}>{piece}</span>'
         )
     return mark_safe("".join(parts))
+
+
+def _outer_first(span: tuple) -> tuple:
+    return span[6]
