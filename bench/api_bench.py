@@ -8,11 +8,13 @@ plain psycopg and orjson behind the same gunicorn, same database, same client, s
      requests.Session are printed for comparison);
   2. reading all annotations of a document that has 1,000 (GET ?document=&page_size=1000),
      median of 50 reads, ms, interleaved with 50 floor reads of the same rows;
-  3. the API mix: 50 clients for 20 s, 40% reads of those 1,000 annotations, 30% document
-     searches, 30% creates; requests a second, p95, errors, and the peak resident memory
-     of all server processes (master and workers);
-  4. one bulk create of 10,000 annotations (POST /api/annotations/bulk/), s;
-  5. exporting 100,000 annotations as CSV and as JSON-LD (one page of 100,000), s, and the
+  3. the API mix: 50 clients for 20 s, 40% reads of those 1,000 annotations, 30% searches
+     of the project's four documents, 30% creates; requests a second, p95, errors, and
+     the peak resident memory of all server processes (master and workers);
+  4. importing 1,000 text files (about 2 KB each) in one POST /api/documents/import/,
+     until the last is found by search, documents a second;
+  5. one bulk create of 10,000 annotations (POST /api/annotations/bulk/), s;
+  6. exporting 100,000 annotations as CSV and as JSON-LD (one page of 100,000), s, and the
      peak resident memory of the gunicorn worker that served it (a fresh server).
 
 It creates the database ``--database-name`` (default ``stancemap_bench``; dropped
@@ -254,6 +256,26 @@ def mix_process(arguments: tuple) -> list[tuple[str, float, int]]:
         return [entry for future in futures for entry in future.result()]
 
 
+def import_files(count: int) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """``count`` text files of 3 to 6 paragraphs (about 2 KB), as ``import_bench`` writes
+    them, each with a word of its own for the search that finds it."""
+    import random
+
+    words = "Japan Russia Abe Putin sanctions islands Kuril treaty Moscow Tokyo talks summit"
+    words += " energy economy cooperation security the a of to and in on for with that said"
+    vocabulary = words.split()
+    rng = random.Random(20161215)
+    files = []
+    for n in range(count):
+        paragraphs = [
+            " ".join(rng.choice(vocabulary) for _ in range(rng.randint(40, 90))) + "."
+            for _ in range(rng.randint(3, 6))
+        ]
+        text = f"Report {n} marker{n}x\n\n" + "\n\n".join(paragraphs)
+        files.append(("files", (f"report-{n:04d}.txt", text.encode(), "text/plain")))
+    return files
+
+
 def item(document: int, i: int, data: dict) -> dict:
     start = (i * 7) % (data["length"] - 40)
     return {
@@ -420,10 +442,33 @@ def run(env: dict[str, str], data: dict, workers: int, exports: bool = True) -> 
             f"  peak memory of all server processes: {server.total_peak_rss_mb():.0f} MiB "
             f"(doccano 1,320 MiB)"
         )
+        # 4. Import 1,000 documents in one request, timed until the last one is found by
+        # search (indexing runs in the request's task unless a task worker takes it).
+        files = import_files(1000)
+        started = time.perf_counter()
+        response = session.post(
+            f"{server.url}/api/documents/import/", data={"project": data["project"]}, files=files
+        )
+        assert response.status_code in (200, 201), response.text[:500]
+        for _ in range(600):
+            found = session.get(
+                f"{server.url}/api/documents/?project={data['project']}&search=marker999x"
+            ).json()["results"]
+            if found:
+                break
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        assert found, "the last imported document is not found by search"
+        print(
+            f"import 1,000 documents in one request, until readable and found by search: "
+            f"{elapsed:.2f} s = {1000 / elapsed:,.0f} documents/s (target >= 6,000/s); "
+            f"{load()}"
+        )
+
         if not exports:
             return
 
-        # 4. One bulk create of 10,000.
+        # 5. One bulk create of 10,000.
         batch = [item(doc_b, i, data) for i in range(10_000)]
         started = time.perf_counter()
         response = session.post(f"{server.url}/api/annotations/bulk/", json=batch)
@@ -444,7 +489,7 @@ def run(env: dict[str, str], data: dict, workers: int, exports: bool = True) -> 
     finally:
         server.stop()
 
-    # 5. Exports from a fresh server, so that its memory peak is the export's own.
+    # 6. Exports from a fresh server, so that its memory peak is the export's own.
     for kind, extra, target in (("csv", "", 5), ("jsonld", "&page_size=100000", 10)):
         server = Server(env, 1)
         try:

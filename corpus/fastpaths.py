@@ -71,6 +71,12 @@ an upgrade of either, or a new field in an answer, must be checked against them:
 - ``annotate.api.annotations.AnnotationViewSet.list``: a page of annotations read as
   rows by ``annotate.representation.Shape.json_rows`` (``for_json``), moments left
   to the renderer. Test: A ``test_a_listed_page_is_what_drf_writes_of_the_instances``.
+- ``corpus.api.writes.fresh_field`` (``StrictFields.get_fields``): a write's serializer
+  makes its fields from their declared arguments instead of DRF's deep copy.
+  Test: C ``test_fresh_fields_are_the_fields_drf_copies``.
+- ``corpus.api.filters.ApiFilterSet.get_form_class``: one form class per filter set,
+  kept after the first request (not where a filter's field depends on the request).
+  Tests: the filter tests of ``tests/api`` (each request's form is its own).
 - ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check asks the
   socket, not the server, for an idle connection, and moments load with psycopg's loader
   in C. Tests: C ``test_moments_load_as_django_loads_them``,

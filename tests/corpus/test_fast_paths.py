@@ -4,6 +4,7 @@ compared field by field, leaving out only new ids and the moments of writing."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import time
 from typing import Any
@@ -14,12 +15,15 @@ from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 
+from annotate.api.serializers import AnnotationSerializer
 from corpus.api.authentication import TokenAuthentication
 from corpus.api.renderers import JSONRenderer
+from corpus.api.writes import StrictFields
 from corpus.importing.pipeline import _insert
 from corpus.models import Document, DocumentSearch
 from corpus.postgresql.base import DatabaseWrapper
@@ -170,3 +174,35 @@ def test_the_health_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_o
         assert not checked.is_usable()  # so Django closes it and the next query opens one
     finally:
         checked.close()
+
+
+def _strict_serializers() -> list[type]:
+    import config.urls  # noqa: F401  (imports every endpoint, so every serializer)
+
+    found, todo = [], list(StrictFields.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if issubclass(cls, serializers.Serializer) and not issubclass(
+            cls, serializers.ModelSerializer
+        ):
+            found.append(cls)
+    return found
+
+
+def test_fresh_fields_are_the_fields_drf_copies(db):
+    # A write's serializer makes its fields from their declared arguments instead of
+    # deep-copying them: the same fields, each its own.
+    classes = _strict_serializers()
+    assert AnnotationSerializer in classes
+    for cls in classes:
+        declared = cls._declared_fields  # type: ignore[attr-defined]
+        copied = copy.deepcopy(declared)
+        fresh = cls(context={}).fields
+        assert list(fresh) == list(copied), cls
+        for name, field in fresh.items():
+            assert type(field) is type(copied[name]), (cls, name)
+            assert repr(field) == repr(copied[name]), (cls, name)
+            assert field is not declared[name]
+    one, other = AnnotationSerializer(context={}), AnnotationSerializer(context={}, partial=True)
+    assert other.fields["document"].read_only and not one.fields["document"].read_only
