@@ -53,7 +53,8 @@ reach them too:
 - ``annotate.api.serializers.prefetch_references``: the document a new annotation names,
   the caller's role and the actor's and claim's projects, in one query.
   Test: A ``test_the_references_query_reads_what_the_orm_reads``.
-- ``corpus.api.authentication.TokenAuthentication``: the token's user, by one join.
+- ``corpus.api.authentication.TokenAuthentication``: the token's user, by one join,
+  read with a plain cursor and built with ``from_db`` and the backend's converters.
   Test: C ``test_a_token_loads_the_user_the_orm_loads``.
 - ``corpus.importing.pipeline._find_duplicates`` (PostgreSQL): the batch's known texts by
   one ``= ANY`` array parameter, where SQLite asks the ORM in chunks. Tests: the
