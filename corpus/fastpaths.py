@@ -75,9 +75,11 @@ an upgrade of either, or a new field in an answer, must be checked against them:
 - ``corpus.api.writes.fresh_field`` (``StrictFields.get_fields``): a write's serializer
   makes its fields from their declared arguments instead of DRF's deep copy.
   Test: C ``test_fresh_fields_are_the_fields_drf_copies``.
-- ``corpus.api.filters.ApiFilterSet.get_form_class``: one form class per filter set,
-  kept after the first request (not where a filter's field depends on the request).
-  Tests: the filter tests of ``tests/api`` (each request's form is its own).
+- ``corpus.api.filters.ApiFilterSet``: each request's filters are shallow copies (a
+  method filter bound to its copy) instead of deep ones, and one form class per filter
+  set is kept after the first request; neither where a filter's field depends on the
+  request. Test: C ``test_filters_copied_shallowly_filter_as_deep_copies_do``, and the
+  filter tests of ``tests/api``.
 - ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check asks the
   socket, not the server, for an idle connection, and moments load with psycopg's loader
   in C. Tests: C ``test_moments_load_as_django_loads_them``,

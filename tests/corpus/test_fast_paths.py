@@ -10,17 +10,21 @@ import time
 from typing import Any
 from unittest import mock
 
+import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models import F, Value
 from django.db.models.functions import Concat
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy
+from django_filters.filterset import BaseFilterSet
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 
 from annotate.api.serializers import AnnotationSerializer
+from annotate.models import Annotation
 from corpus.api.authentication import TokenAuthentication
 from corpus.api.renderers import JSONRenderer
 from corpus.api.writes import StrictFields
@@ -206,3 +210,34 @@ def test_fresh_fields_are_the_fields_drf_copies(db):
             assert field is not declared[name]
     one, other = AnnotationSerializer(context={}), AnnotationSerializer(context={}, partial=True)
     assert other.fields["document"].read_only and not one.fields["document"].read_only
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"complete": "true", "document": "1", "stance": "support"},
+        {"complete": "false", "published_after": "2016-12-15", "created_by": "bob"},
+        {"complete": "maybe", "document": "", "actor": "x"},
+    ],
+)
+def test_filters_copied_shallowly_filter_as_deep_copies_do(cast, query):
+    # Each request's filter set copies its filters shallowly (a method filter bound to
+    # its copy): the same validation and the same query as django-filter's deep copy.
+    from annotate.api.annotations import AnnotationFilter
+
+    data = QueryDict(mutable=True)
+    data.update(query)
+    queryset = Annotation.objects.visible_to(cast.bob)
+    ours = AnnotationFilter(data, queryset)
+    theirs = AnnotationFilter.__new__(AnnotationFilter)
+    BaseFilterSet.__init__(theirs, data, queryset)
+    assert ours.is_valid() == theirs.is_valid()
+    assert ours.errors == theirs.errors
+    if ours.is_valid():
+        assert str(ours.qs.query) == str(theirs.qs.query)
+    for name, filter_ in ours.filters.items():
+        assert filter_ is not AnnotationFilter.base_filters[name]
+        assert filter_.parent is ours
+        if filter_.method is not None:
+            assert filter_.filter.f is filter_  # bound to this copy, not to the class's
+    assert all(not hasattr(f, "parent") for f in AnnotationFilter.base_filters.values())
