@@ -127,6 +127,16 @@ def render_entries(rows: list[ReaderRow]) -> SafeString:
     """
     parts: list[str] = []
     zone = timezone.get_current_timezone()
+    # Names repeat from row to row (a codebook's few actors and claims, a team's few
+    # annotators): each is escaped once.
+    names: dict[str, str] = {}
+
+    def named(text: str) -> str:
+        shown = names.get(text)
+        if shown is None:
+            shown = names[text] = escape(text)
+        return shown
+
     for row in rows:
         quote = _shorten(row.quote, QUOTE_SHOWN)
         note = (
@@ -136,18 +146,19 @@ def render_entries(rows: list[ReaderRow]) -> SafeString:
             else ""
         )
         stance = row.stance or "none"
-        when = row.updated_at.astimezone(zone)
+        when = row.updated_at.astimezone(zone).isoformat()
         parts.append(
             f'<li id="entry-{row.pk}" class="entry st-{stance}" data-id="{row.pk}" '
             f'data-start="{row.start}" data-end="{row.end}">'
             f'<a class="entry-quote" href="#document-text" data-id="{row.pk}">“{escape(quote)}”</a>'
             f'<span class="entry-tags"><span class="entry-actor">'
-            f"{escape(row.actor_name or 'no actor')}</span> · "
+            f"{named(row.actor_name or 'no actor')}</span> · "
             f'<span class="entry-stance">{STANCE_LABELS.get(stance, "no stance")}</span> · '
-            f'<span class="entry-claim">{escape(row.claim_label or "no claim")}</span></span>'
+            f'<span class="entry-claim">{named(row.claim_label or "no claim")}</span></span>'
             f"{note}"
-            f'<span class="entry-who">{escape(row.username or "unknown")}, '
-            f'<time datetime="{when.isoformat()}">{when:%Y-%m-%d %H:%M}</time></span></li>'
+            f'<span class="entry-who">{named(row.username or "unknown")}, '
+            # ISO 8601 cut to "YYYY-MM-DD HH:MM" (four-digit years: any moment stored).
+            f'<time datetime="{when}">{when[:10]} {when[11:16]}</time></span></li>'
         )
     return mark_safe("".join(parts))
 
