@@ -31,21 +31,6 @@ import orjson
 import psycopg
 from psycopg.rows import dict_row
 
-NAMES = (
-    "id",
-    "document",
-    "start",
-    "end",
-    "quote",
-    "actor",
-    "claim",
-    "stance",
-    "note",
-    "created_by",
-    "created_at",
-    "updated_at",
-    "version",
-)
 COLUMNS = """a.id, a.document_id AS document, a.start, a."end", a.quote, a.actor_id AS actor,
     a.claim_id AS claim, a.stance, a.note, u.username AS created_by, a.created_at,
     a.updated_at, a.version"""
