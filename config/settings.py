@@ -111,7 +111,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif env_bool("PG_SERVER_SIDE_BINDING", default=True):
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that asks the socket rather than the server
+    # and moments loaded in C (see corpus/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "corpus.postgresql"
+if DATABASES["default"]["ENGINE"] == "corpus.postgresql" and env_bool(
+    "PG_SERVER_SIDE_BINDING", default=True
+):
     # Parameters travel apart from the SQL, so psycopg prepares a query the fifth time
     # a connection runs it and PostgreSQL stops re-planning it (about 0.3 ms a query).
     # Turn off behind a pooler in transaction mode, which cannot keep prepared statements.
@@ -245,7 +251,7 @@ REST_FRAMEWORK = {
     },
     # JSON only: the interactive documentation is Swagger UI at /api/docs/, which runs
     # under the Content Security Policy; DRF's browsable pages need inline styles.
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["corpus.api.renderers.JSONRenderer"],
     # JSON with a size limit; the file import and the token endpoint add their forms.
     "DEFAULT_PARSER_CLASSES": ["corpus.api.parsers.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "corpus.api.errors.api_exception_handler",

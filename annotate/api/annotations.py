@@ -28,12 +28,13 @@ from corpus.api.schema import LOCATION
 
 from .. import exports
 from ..models import Annotation, Stance, complete
+from ..representation import API
 from ..services.annotations import create_annotation, update_annotation
 from ..services.trash import restore_annotation, trash_annotation
 from .bulk import BulkCreateMixin
 from .errors import etag_for
 from .exports import ExportMixin
-from .serializers import LIST_VALUES, AnnotationSerializer, annotation_json, row_json
+from .serializers import AnnotationSerializer, annotation_json
 
 
 class WebAnnotationRenderer(JSONRenderer):
@@ -181,9 +182,8 @@ class AnnotationViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Rows as plain values: a page of 1,000 builds no model instances.
-        rows = self.filter_queryset(self.get_queryset()).values(*LIST_VALUES)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response([row_json(row) for row in page])  # type: ignore[union-attr]
+        page = self.paginate_queryset(API.json_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(page)
 
     def _answer(self, annotation: Annotation, status_code: int = 200, **headers: str) -> Response:
         return Response(
