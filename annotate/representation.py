@@ -90,6 +90,8 @@ ANNOTATOR = Field("created_by__username")
 CREATED_AT = Field("created_at", timestamp)
 UPDATED_AT = Field("updated_at", timestamp)
 VERSION = Field("version")
+FINAL = Field("final")
+CURATED_FROM = Field("curated_from_id")
 
 
 class Shape:
@@ -146,6 +148,8 @@ API = Shape(
         ("created_at", CREATED_AT),
         ("updated_at", UPDATED_AT),
         ("version", VERSION),
+        ("final", FINAL),
+        ("curated_from", CURATED_FROM),
     ]
 )
 
@@ -179,6 +183,7 @@ READER = Shape(
         ("username", ANNOTATOR),
         ("updated_at", UPDATED_AT.written(None)),
         ("note", NOTE),
+        ("final", FINAL),
     ]
 )
 

@@ -16,11 +16,78 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
+from corpus.access import role_in
 from corpus.dates import published_between
-from corpus.models import Project
+from corpus.models import Project, Role
 
 from .models import Actor, Annotation, AnnotationQuerySet, Claim, complete
 from .names import mentions, name_key, names_of, same_name, search_key
+
+# Whose annotations an analysis counts ----------------------------------------------------
+
+FINAL = "final"
+ALL = "all"
+
+
+class SourceError(ValueError):
+    """A ``source`` that is neither ``final``, ``all`` nor an annotator of the project."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Whose annotations the stance matrix, the statement table, the networks and the
+    exports count: the final annotations of curated documents (``final``), every
+    annotator's own (``all``, the curators' final copies left out), or one annotator's
+    (a username). ``default`` says the caller did not choose."""
+
+    value: str
+    final: bool = False
+    annotator: int | None = None
+    default: bool = False
+
+    def apply(self, annotations: AnnotationQuerySet) -> AnnotationQuerySet:
+        if self.final:
+            return annotations.final_of_curated()
+        annotations = annotations.coded()
+        if self.annotator is not None:
+            annotations = annotations.filter(created_by_id=self.annotator)
+        return annotations
+
+    @property
+    def description(self) -> str:
+        if self.final:
+            return "the final annotations of curated documents"
+        if self.annotator is not None:
+            return f"the annotations of {self.value}"
+        return "every annotator's annotations"
+
+
+def default_source(project: Project, role: Role | None) -> Source:
+    """Final annotations of curated documents in a project with independent coding (for
+    those who see everyone's work; an annotator's default is their own), else everyone's."""
+    if project.independent_coding and role is not None and role != Role.ANNOTATOR:
+        return Source(FINAL, final=True, default=True)
+    return Source(ALL, default=True)
+
+
+def annotation_source(project: Project, value: str | None, user: Any) -> Source:
+    """The ``source`` a request names: ``final``, ``all``, an annotator's username, or
+    nothing for the project's default. Raises ``SourceError`` for anything else."""
+    if not value:
+        return default_source(project, role_in(user, project))
+    if value == FINAL:
+        return Source(FINAL, final=True)
+    if value == ALL:
+        return Source(ALL)
+    found = (
+        project.memberships.filter(user__username=value).values_list("user_id", flat=True).first()
+    )
+    if found is None:
+        raise SourceError(
+            f"“{value[:100]}” is not a source; use final, all or the username of a member."
+        )
+    return Source(value, annotator=found)
+
 
 # Statements -------------------------------------------------------------------------
 
@@ -39,13 +106,24 @@ class StatementFilter:
     exclude_actors: tuple[int, ...] = ()
     exclude_claims: tuple[int, ...] = ()
     exclude_sources: tuple[str, ...] = ()
+    #: Whose annotations count (by default every annotator's own, as ``Source(ALL)``).
+    origin: Source | None = None
+    #: The user the statements are shown to: only what they may see counts.
+    viewer: Any = field(default=None, compare=False)
 
 
 def statements(project: Project, filters: StatementFilter | None = None) -> AnnotationQuerySet:
     """The project's live, complete statements that pass the filters: what the stance
     matrix counts, the statement table lists and the networks are computed from."""
     filters = filters or StatementFilter()
-    queryset = Annotation.objects.alive().statements().filter(document__project=project)
+    annotations = (
+        Annotation.objects.visible_to(filters.viewer)
+        if filters.viewer is not None
+        else Annotation.objects.all()
+    )
+    queryset = (filters.origin or Source(ALL)).apply(
+        annotations.alive().statements().filter(document__project=project)
+    )
     if filters.source:
         queryset = queryset.filter(document__source_name=filters.source)
     if filters.start or filters.end:
@@ -310,11 +388,12 @@ def suggestions(project: Project, kind: str, query: str) -> Suggestions:
 # The trash --------------------------------------------------------------------------
 
 
-def trash_page(project: Project) -> QuerySet[Annotation]:
-    """The project's trashed annotations, last trashed first, with what the trash page
-    shows of each (its document, tags and who trashed it) and nothing more."""
+def trash_page(project: Project, user: Any) -> QuerySet[Annotation]:
+    """The project's trashed annotations that ``user`` may see, last trashed first, with
+    what the trash page shows of each (its document, tags and who trashed it)."""
     return (
-        Annotation.objects.trashed()
+        Annotation.objects.visible_to(user)
+        .trashed()
         .filter(document__project=project)
         .select_related("document", "actor", "claim", "deleted_by")
         .only(
