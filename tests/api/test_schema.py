@@ -36,6 +36,9 @@ RULES_BEYOND_THE_SCHEMA = {
     "projects_assignments_create": "the document and the annotator are the project's",
     "projects_invitations_destroy": "an invitation is revoked once",
     "projects_create": "a name and description free of control characters",
+    "projects_partial_update": "a name and description free of control characters",
+    "projects_agreement_retrieve": "the annotators and documents are the project's",
+    "annotations_accept_create": "an annotator's annotation, not accepted yet",
     "projects_members_partial_update": "a project keeps one owner at least",
     "projects_members_destroy": "a project keeps one owner at least",
     **{
@@ -82,7 +85,7 @@ def config(token: str) -> SchemathesisConfig:
                     "include-operation-id": ["documents_import"],
                     "checks": {
                         "negative_data_rejection": {
-                            "expected-statuses": ["400", "401", "403", "404", "413", "422"]
+                            "expected-statuses": ["400", "401", "403", "404", "413", "422", "429"]
                         }
                     },
                 },
