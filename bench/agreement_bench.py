@@ -130,7 +130,7 @@ def api(rows: list[Row], lengths: dict[int, int]) -> None:
                         document=documents[d],
                         start=s,
                         end=e,
-                        actor=actors[ac],
+                        actor=actors[ac] if ac else None,
                         claim=claims[cl] if cl else None,
                         stance=st,
                     )

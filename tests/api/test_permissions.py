@@ -216,7 +216,7 @@ def test_each_role_gets_its_answer_with_independent_coding(
 
 @pytest.mark.parametrize(
     ("name", "method", "url", "body"),
-    CASES + INDEPENDENT,
+    [*CASES, *INDEPENDENT],
     ids=[c[0] for c in CASES] + [f"independent: {c[0]}" for c in INDEPENDENT],
 )
 def test_a_stranger_without_credentials_gets_401_everywhere(api, world, name, method, url, body):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from annotate.models import Annotation, Curation
@@ -138,8 +139,10 @@ def test_a_team_codes_independently_measures_agreement_and_curates(
     expect(row).to_contain_text("accepted from dave by cora")
     page.get_by_role("button", name="Mark curated").click()
     expect(page.get_by_role("status").first).to_contain_text("Marked curated.")
-    final = Annotation.objects.get(final=True)
-    assert (final.stance, final.curated_from.created_by.username) == ("support", "dave")
+    final = Annotation.objects.select_related("curated_from__created_by").get(final=True)
+    accepted = final.curated_from
+    assert accepted is not None and accepted.created_by == User.objects.get(username="dave")
+    assert final.stance == "support"
     assert Curation.objects.get(document=final.document).curated
 
     # The matrix now counts the final statement, and says what it counts.
