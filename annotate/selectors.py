@@ -271,10 +271,13 @@ def stance_matrix(
 # The codebook -----------------------------------------------------------------------
 
 
-def with_usage(entries: QuerySet[Any]) -> QuerySet[Any]:
+def with_usage(entries: QuerySet[Any], by: int | None = None) -> QuerySet[Any]:
     """Actors or claims with their number of live annotations and of complete
-    statements, counted in the same query as the entries themselves."""
+    statements, counted in the same query as the entries themselves; with ``by``, only
+    that user's annotations count."""
     alive = Q(annotations__deleted_at__isnull=True)
+    if by is not None:
+        alive &= Q(annotations__created_by_id=by)
     return entries.annotate(
         annotation_count=Count("annotations", filter=alive),
         statement_count=Count("annotations", filter=alive & complete("annotations__")),
@@ -297,7 +300,9 @@ def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     return claims.filter(pk__in=matching_ids(claims, query, "label", "description"))
 
 
-def actors_page(project: Project, *, query: str = "", kind: str = "") -> QuerySet[Actor]:
+def actors_page(
+    project: Project, *, query: str = "", kind: str = "", by: int | None = None
+) -> QuerySet[Actor]:
     """The actors page: the project's actors with their usage, by name, searched by
     name or alias and filtered by kind."""
     actors: QuerySet[Actor] = Actor.objects.filter(project=project).select_related("affiliation")
@@ -305,10 +310,12 @@ def actors_page(project: Project, *, query: str = "", kind: str = "") -> QuerySe
         actors = search_actors(actors, query)
     if kind:
         actors = actors.filter(kind=kind)
-    return with_usage(actors).order_by(Lower("name"), "id")
+    return with_usage(actors, by).order_by(Lower("name"), "id")
 
 
-def claims_page(project: Project, *, query: str = "", parent: str = "") -> QuerySet[Claim]:
+def claims_page(
+    project: Project, *, query: str = "", parent: str = "", by: int | None = None
+) -> QuerySet[Claim]:
     """The claims page: the project's claims with their usage, by label, searched by
     label or description, and filtered by parent (an id, or "none" for the top level)."""
     claims: QuerySet[Claim] = Claim.objects.filter(project=project).select_related("parent")
@@ -318,7 +325,7 @@ def claims_page(project: Project, *, query: str = "", parent: str = "") -> Query
         claims = claims.filter(parent__isnull=True)
     elif parent:
         claims = claims.filter(parent_id=int(parent))
-    return with_usage(claims).order_by(Lower("label"), "id")
+    return with_usage(claims, by).order_by(Lower("label"), "id")
 
 
 def actor_named(project: Project, name: str) -> Actor | None:

@@ -114,6 +114,18 @@ def parse_request(
     return AgreementRequest(field, tuple(names), tuple(ids), match)  # type: ignore[arg-type]
 
 
+def request_of(project: Project, query: Any) -> AgreementRequest:
+    """The checked request from a query string (``QueryDict``): ``field``,
+    ``annotators`` and ``document`` (each repeatable or comma-separated), ``match``."""
+    return parse_request(
+        project,
+        field=query.get("field"),
+        annotators=query.getlist("annotators"),
+        documents=query.getlist("document"),
+        match=query.get("match"),
+    )
+
+
 def _labels(project: Project, field: str, values: Iterable[Any]) -> dict[Any, str]:
     values = list(values)
     actors: dict[Any, str] = {}

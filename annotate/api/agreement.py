@@ -17,7 +17,7 @@ from corpus.api.errors import ErrorSerializer
 from corpus.api.fields import ID_SCHEMA, caller_projects, is_id
 
 from ..agreement.measures import FIELDS
-from ..agreement.project import AgreementError, parse_request, project_agreement
+from ..agreement.project import AgreementError, project_agreement, request_of
 from ..models import Annotation
 from ..views.agreement import require_agreement_reader
 
@@ -57,15 +57,8 @@ class AgreementView(APIView):
     def get(self, request: Request, pk: str) -> Response:
         project = get_object_or_404(caller_projects(request.user), pk=pk if is_id(pk) else 0)
         require_agreement_reader(project, caller_role(project))
-        params = request.query_params
         try:
-            chosen = parse_request(
-                project,
-                field=params.get("field"),
-                annotators=params.getlist("annotators"),
-                documents=params.getlist("document"),
-                match=params.get("match"),
-            )
+            chosen = request_of(project, request.query_params)
         except AgreementError as error:
             raise serializers.ValidationError(
                 {key: [message] for key, message in error.errors.items()}

@@ -34,7 +34,7 @@ def accept_annotation(*, annotation: Annotation, accepted_by: User) -> Annotatio
     one, or one already accepted and still final."""
     with transaction.atomic():
         source = (
-            Annotation.objects.select_for_update()
+            Annotation.objects.select_for_update(of=("self",))
             .select_related("created_by")
             .get(pk=annotation.pk)
         )

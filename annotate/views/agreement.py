@@ -14,7 +14,7 @@ from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project, Role
 
 from ..agreement.measures import FIELDS
-from ..agreement.project import AgreementError, coders_of, parse_request, project_agreement
+from ..agreement.project import AgreementError, coders_of, project_agreement, request_of
 from ..models import SEES_EVERYONE, Annotation
 
 AGREEMENT_NEEDED = (
@@ -56,13 +56,7 @@ def agreement(request: HtmxHttpRequest, project: str) -> HttpResponse:
         "chosen_match": params.get("match") or "exact",
     }
     try:
-        chosen = parse_request(
-            project_obj,
-            field=params.get("field"),
-            annotators=params.getlist("annotators"),
-            documents=params.getlist("document"),
-            match=params.get("match"),
-        )
+        chosen = request_of(project_obj, params)
     except AgreementError as error:
         context["errors"] = error.errors
         return render(request, "annotate/agreement.html", context, status=400)

@@ -201,3 +201,16 @@ def test_a_bad_curated_value_changes_nothing(client, cast, team):
     url = reverse("annotate:curation-mark", args=[cast.project.slug, team.document.pk])
     client.post(url, {"curated": "maybe"})
     assert not Curation.objects.exists()
+
+
+def test_an_annotators_codebook_counts_only_their_own_uses(client, cast, team):
+    client.force_login(cast.bob)
+    entries = client.get(reverse("annotate:actor-list", args=[cast.project.slug])).context[
+        "entries"
+    ]
+    assert [(a.name, a.annotation_count) for a in entries] == [("Abe", 1)]
+    client.force_login(cast.carol)
+    entries = client.get(reverse("annotate:actor-list", args=[cast.project.slug])).context[
+        "entries"
+    ]
+    assert [(a.name, a.annotation_count) for a in entries] == [("Abe", 2)]
