@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from annotate.models import Annotation, Curation
 from corpus.models import Project
 from tests.browser.test_reader import drag_select, stance
-from tests.factories import make_actor, make_claim
+from tests.factories import make_actor, make_annotation, make_claim, make_document
 
 PASSWORD = "kuril-islands-2016"
 TEXT = "Abe wants the islands back. Putin says they are Russian."
@@ -152,3 +152,30 @@ def test_a_team_codes_independently_measures_agreement_and_curates(
     expect(
         matrix.get_by_role("link", name=re.compile("Shinzo Abe on Return the islands"))
     ).to_have_attribute("aria-label", "Shinzo Abe on Return the islands: 1 support, 0 oppose")
+
+
+def test_the_agreement_and_curation_pages_fit_a_phone(browser, live_server, cast, curator):
+    document = make_document(cast.project, title="Abe meets Putin", text=TEXT)
+    actor, claim = make_actor(cast.project, "Shinzo Abe"), make_claim(cast.project, "Islands")
+    for who, position in ((cast.bob, "support"), (cast.alice, "oppose")):
+        make_annotation(
+            document, start=0, end=26, actor=actor, claim=claim, stance=position, created_by=who
+        )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    phone = context.new_page()
+    phone.goto("/accounts/login/")
+    phone.get_by_label("Username").fill("cora")
+    phone.get_by_label("Password").fill("pass-word-123")
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_url("**/projects/**")
+    for url in (
+        f"/projects/{cast.project.slug}/agreement/?field=stance",
+        f"/projects/{cast.project.slug}/documents/{document.pk}/curation/",
+    ):
+        phone.goto(url)
+        expect(phone.get_by_role("heading", level=2)).to_be_visible()
+        # Wide tables scroll inside their labelled region; the page itself does not.
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(phone.get_by_role("button", name=re.compile("^Accept bob's version"))).to_be_visible()
+    context.close()
