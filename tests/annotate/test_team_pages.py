@@ -214,3 +214,28 @@ def test_an_annotators_codebook_counts_only_their_own_uses(client, cast, team):
         "entries"
     ]
     assert [(a.name, a.annotation_count) for a in entries] == [("Abe", 2)]
+
+
+def test_the_statements_behind_a_network_tie_follow_the_source(client, cast, team):
+    client.force_login(cast.alice)
+    url = reverse("annotate:network-statements", args=[cast.project.slug])
+    tie = {
+        "kind": "affiliation",
+        "source": f"actor-{team.bobs.actor_id}",
+        "target": f"claim-{team.bobs.claim_id}",
+    }
+    final = client.get(url, tie)
+    assert final.status_code == 200 and final.context["behind"].total == 0
+    everyone = client.get(url, {**tie, "annotations": "all"})
+    assert everyone.context["behind"].total == 2
+    bob = client.get(url, {**tie, "annotations": "bob"})
+    assert bob.context["behind"].total == 1
+    assert client.get(url, {**tie, "annotations": "nobody"}).status_code == 400
+
+
+def test_the_history_says_who_accepted_whose_annotation(client, cast, team):
+    final = accept_annotation(annotation=team.daves, accepted_by=cast.cora)
+    response = page(client, cast.alice, "annotate:annotation-history", cast.project.slug, final.pk)
+    body = response.content.decode()
+    assert f"accepted annotation {team.daves.pk} by dave" in body
+    assert "cora" in body

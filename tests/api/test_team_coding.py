@@ -304,3 +304,9 @@ def test_exports_default_to_the_final_annotations(api, cast, team):
     assert [(row["final"], row["curated_from"]) for row in rows] == [(True, team.daves.pk)]
     everyone = b"".join(api("alice").get(url + "&source=all").streaming_content).splitlines()
     assert len(everyone) == 3
+
+
+def test_a_final_filter_that_is_no_boolean_is_a_400(api, cast, team):
+    response = api("alice").get("/api/annotations/?final=maybe")
+    assert response.status_code == 400
+    assert "final" in response.json()
