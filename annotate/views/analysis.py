@@ -35,11 +35,10 @@ SORTS = [("activity", "Most statements first"), ("name", "Name")]
 
 
 def coder_names(project: Project) -> list[str]:
-    """Usernames of the members who may annotate: the ``source`` choices of one coder."""
+    """Usernames of the project's members: the ``source`` choices of one annotator's
+    annotations, as ``annotate.selectors.annotation_source`` takes them."""
     return list(
-        project.memberships.exclude(role="viewer")
-        .order_by("user__username")
-        .values_list("user__username", flat=True)
+        project.memberships.order_by("user__username").values_list("user__username", flat=True)
     )
 
 
