@@ -179,3 +179,29 @@ def test_the_agreement_and_curation_pages_fit_a_phone(browser, live_server, cast
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     expect(phone.get_by_role("button", name=re.compile("^Accept bob's version"))).to_be_visible()
     context.close()
+
+
+def test_a_curator_edits_a_final_annotation_from_the_curation_page(page, sign_in, cast, curator):
+    from annotate.services.curation import accept_annotation
+
+    document = make_document(cast.project, title="Abe meets Putin", text=TEXT)
+    actor, claim = make_actor(cast.project, "Shinzo Abe"), make_claim(cast.project, "Islands")
+    bobs = make_annotation(
+        document, start=0, end=26, actor=actor, claim=claim, stance="support", created_by=cast.bob
+    )
+    final = accept_annotation(annotation=bobs, accepted_by=cast.cora)
+    sign_in("cora")
+    page.goto(f"/projects/{cast.project.slug}/documents/{document.pk}/curation/")
+    page.get_by_role("link", name="Edit in the reader").click()
+    # The reader opens on the final annotation, marked as such in the side list.
+    entry = page.locator(f"#entry-{final.pk}")
+    expect(entry).to_contain_text("Final, curated by cora")
+    highlight = page.locator(f'#document-text [data-ids~="{final.pk}"]').first
+    highlight.click()
+    expect(page.get_by_label("Actor")).to_have_value("Shinzo Abe")
+    stance(page, "Neutral").click()
+    page.get_by_role("button", name="Save annotation").click()
+    expect(highlight).to_have_class(re.compile("st-neutral"))
+    final.refresh_from_db()
+    bobs.refresh_from_db()
+    assert (final.stance, final.final, bobs.stance) == ("neutral", True, "support")
