@@ -239,3 +239,18 @@ def test_the_history_says_who_accepted_whose_annotation(client, cast, team):
     body = response.content.decode()
     assert f"accepted annotation {team.daves.pk} by dave" in body
     assert "cora" in body
+
+
+def test_an_annotators_trash_holds_only_their_own(client, cast, team):
+    from annotate.services.trash import trash_annotation
+
+    trash_annotation(annotation=team.daves, trashed_by=cast.dave)
+    trash = page(client, cast.bob, "annotate:trash", cast.project.slug)
+    assert trash.context["count"] == 0
+    response = client.post(
+        reverse("annotate:trash-restore", args=[cast.project.slug, team.daves.pk])
+    )
+    assert response.status_code == 404
+    team.daves.refresh_from_db()
+    assert team.daves.deleted_at is not None
+    assert page(client, cast.carol, "annotate:trash", cast.project.slug).context["count"] == 1
