@@ -155,7 +155,7 @@ def test_the_agreement_page_shows_the_figures_and_links_disagreements(client, ca
     assert "Krippendorff's alpha-U" in body
     assert "Cohen's kappa, bob and dave" in body
     curation = reverse("annotate:curation", args=[cast.project.slug, team.document.pk])
-    assert f'href="{curation}#passage-0-26"' in body
+    assert f'href="{curation}#passage-0"' in body
     assert "bob: Support" in body and "dave: Oppose" in body
 
 
@@ -254,3 +254,10 @@ def test_an_annotators_trash_holds_only_their_own(client, cast, team):
     team.daves.refresh_from_db()
     assert team.daves.deleted_at is not None
     assert page(client, cast.carol, "annotate:trash", cast.project.slug).context["count"] == 1
+
+
+def test_a_viewer_reads_the_disagreements_without_links_to_curation(client, cast, team):
+    response = page(client, cast.carol, "annotate:agreement", cast.project.slug, field="stance")
+    body = response.content.decode()
+    assert "bob: Support" in body
+    assert reverse("annotate:curation", args=[cast.project.slug, team.document.pk]) not in body
