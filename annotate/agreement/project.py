@@ -14,10 +14,11 @@ from typing import Any
 
 from django.db.models.functions import Length
 
+from corpus.access import Refused
 from corpus.ids import MAX_ID, whole_number
-from corpus.models import Document, Project
+from corpus.models import Document, Project, Role
 
-from ..models import Actor, Annotation, Claim, Stance
+from ..models import SEES_EVERYONE, Actor, Annotation, Claim, Stance
 from .measures import FIELDS, Match, Unit, agreement, coding_units, field_value
 
 #: Most annotators and documents one request may name.
@@ -25,6 +26,17 @@ MAX_ANNOTATORS = 50
 MAX_DOCUMENTS = 10_000
 #: The disagreeing passages the page lists at most.
 MAX_DISAGREEMENTS = 200
+
+AGREEMENT_NEEDED = (
+    "In a project with independent coding, agreement is shown to owners, curators and viewers only."
+)
+
+
+def require_agreement_reader(project: Project, role: Role | None) -> None:
+    """Agreement is for those who may see every annotator's work: owners, curators and
+    viewers, and annotators of a project without independent coding."""
+    if role is None or (project.independent_coding and role not in SEES_EVERYONE):
+        raise Refused(AGREEMENT_NEEDED)
 
 
 class AgreementError(ValueError):

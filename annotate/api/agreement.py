@@ -17,9 +17,13 @@ from corpus.api.errors import ErrorSerializer
 from corpus.api.fields import ID_SCHEMA, caller_projects, is_id
 
 from ..agreement.measures import FIELDS
-from ..agreement.project import AgreementError, project_agreement, request_of
+from ..agreement.project import (
+    AgreementError,
+    project_agreement,
+    request_of,
+    require_agreement_reader,
+)
 from ..models import Annotation
-from ..views.agreement import require_agreement_reader
 
 
 class AgreementView(APIView):

@@ -9,30 +9,26 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from corpus.access import Refused, project_access
+from corpus.access import project_access
 from corpus.http import HtmxHttpRequest
-from corpus.models import Document, Project, Role
+from corpus.models import Document
 
 from ..agreement.measures import FIELDS
-from ..agreement.project import AgreementError, coders_of, project_agreement, request_of
-from ..models import SEES_EVERYONE, Annotation
-
-AGREEMENT_NEEDED = (
-    "In a project with independent coding, agreement is shown to owners, curators and viewers only."
+from ..agreement.project import (
+    AgreementError,
+    coders_of,
+    project_agreement,
+    request_of,
+    require_agreement_reader,
 )
+from ..models import Annotation
+
 FIELD_LABELS = {
     "statement": "Statement (actor, claim and stance together)",
     "actor": "Actor",
     "claim": "Claim",
     "stance": "Stance",
 }
-
-
-def require_agreement_reader(project: Project, role: Role | None) -> None:
-    """Agreement is for those who may see every annotator's work: owners, curators and
-    viewers, and annotators of a project without independent coding."""
-    if role is None or (project.independent_coding and role not in SEES_EVERYONE):
-        raise Refused(AGREEMENT_NEEDED)
 
 
 @login_required
