@@ -39,6 +39,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "projects_partial_update": "a name and description free of control characters",
     "projects_agreement_retrieve": "the annotators and documents are the project's",
     "annotations_accept_create": "an annotator's annotation, not accepted yet",
+    "annotations_export_retrieve": "the source is final, all or a member's username",
     "projects_members_partial_update": "a project keeps one owner at least",
     "projects_members_destroy": "a project keeps one owner at least",
     **{
@@ -77,6 +78,15 @@ def config(token: str) -> SchemathesisConfig:
                     "include-operation-id": sorted(RULES_BEYOND_THE_SCHEMA),
                     "checks": {
                         "positive_data_acceptance": {"expected-statuses": [*POSITIVE, "400"]}
+                    },
+                },
+                {
+                    # A stale If-Match is refused first (412), whatever the body holds.
+                    "include-operation-id": ["annotations_partial_update", "annotations_destroy"],
+                    "checks": {
+                        "negative_data_rejection": {
+                            "expected-statuses": ["400", "401", "403", "404", "412", "422"]
+                        }
                     },
                 },
                 {
