@@ -161,7 +161,7 @@ def render_entries(rows: list[ReaderRow]) -> SafeString:
             f'<span class="entry-claim">{named(row.claim_label or "no claim")}</span></span>'
             f"{note}"
             f'<span class="entry-who">{"Final, curated by " if row.final else ""}'
-            f'{named(row.username or "unknown")}, '
+            f"{named(row.username or 'unknown')}, "
             # ISO 8601 cut to "YYYY-MM-DD HH:MM" (four-digit years: any moment stored).
             f'<time datetime="{when}">{when[:10]} {when[11:16]}</time></span></li>'
         )
