@@ -6,7 +6,8 @@ so DNA and rDNA open it and the importer reads back what is written here:
 * documents, with title, text, author, source, section, type, notes and date (DNA keeps
   seconds since 1970; a document without a date gets 0, which the importer reads as
   none), their DNA coder from ``metadata``;
-* every statement (live, with actor, claim and stance) as a "DNA Statement": the actor
+* every statement (live, with actor, claim and stance, from the annotations the
+  stance matrix counts by default for the caller) as a "DNA Statement": the actor
   as the ``organization``, the claim as the ``concept``, the stance as ``agreement``
   and, when the statement names a person (imported from DNA) or the actor is a person,
   that person as ``person``. Offsets are converted to the UTF-16 code units DNA counts;
@@ -36,7 +37,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from corpus.models import Document, Project
 
@@ -250,9 +251,17 @@ def _documents(project: Project) -> Iterator[Document]:
     )
 
 
-def write_dna(project: Project, path: str) -> int:
-    """Write ``project`` as a DNA database at ``path``; returns the statements written."""
-    statements = selectors.statements(project)
+def write_dna(project: Project, path: str, *, viewer: Any = None) -> int:
+    """Write ``project`` as a DNA database at ``path``; returns the statements written.
+
+    With a ``viewer``, the statements are those the project's default source counts for
+    them, among those they may see (as the stance matrix and the networks count)."""
+    filters = None
+    if viewer is not None:
+        filters = selectors.StatementFilter(
+            origin=selectors.annotation_source(project, None, viewer), viewer=viewer
+        )
+    statements = selectors.statements(project, filters)
     neutral = statements.filter(stance="neutral").exists()
     connection = sqlite3.connect(path)
     # A new file that nothing else reads until it is complete: no journal, no syncs.
@@ -357,13 +366,13 @@ def write_dna(project: Project, path: str) -> int:
     return written
 
 
-def dna_file(project: Project) -> IO[bytes]:
+def dna_file(project: Project, *, viewer: Any = None) -> IO[bytes]:
     """``project`` as a DNA database in an unnamed temporary file, ready to be read from
     its start; the file goes away when it is closed."""
     handle, path = tempfile.mkstemp(suffix=".dna")
     os.close(handle)
     try:
-        write_dna(project, path)
+        write_dna(project, path, viewer=viewer)
         stream = open(path, "rb")  # noqa: SIM115 (the response closes it)
     finally:
         os.unlink(path)

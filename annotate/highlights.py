@@ -14,12 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from corpus.models import Document
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 from .models import Annotation, Stance
 from .representation import READER
@@ -50,17 +54,17 @@ class ReaderRow:
     username: str | None
     updated_at: datetime
     note: str
+    final: bool
 
 
 ROW_FIELDS = READER.sources
 
 
-def reader_rows(document: Document) -> list[ReaderRow]:
-    """The document's live annotations in reading order, in one query."""
-    return [
-        ReaderRow(*values)
-        for values in Annotation.objects.for_reader(document).values_list(*ROW_FIELDS)
-    ]
+def reader_rows(document: Document, user: User | AnonymousUser) -> list[ReaderRow]:
+    """The document's live annotations that ``user`` may see, in reading order, in one
+    query."""
+    annotations = Annotation.objects.visible_to(user).for_reader(document)
+    return [ReaderRow(*values) for values in annotations.values_list(*ROW_FIELDS)]
 
 
 def filter_options(rows: list[ReaderRow], key: str, name: str) -> list[tuple[str, str]]:
@@ -156,7 +160,8 @@ def render_entries(rows: list[ReaderRow]) -> SafeString:
             f'<span class="entry-stance">{STANCE_LABELS.get(stance, "no stance")}</span> · '
             f'<span class="entry-claim">{named(row.claim_label or "no claim")}</span></span>'
             f"{note}"
-            f'<span class="entry-who">{named(row.username or "unknown")}, '
+            f'<span class="entry-who">{"Final, curated by " if row.final else ""}'
+            f"{named(row.username or 'unknown')}, "
             # ISO 8601 cut to "YYYY-MM-DD HH:MM" (four-digit years: any moment stored).
             f'<time datetime="{when}">{when[:10]} {when[11:16]}</time></span></li>'
         )

@@ -92,6 +92,8 @@ ANNOTATOR = Field("created_by__username")
 CREATED_AT = Field("created_at", timestamp)
 UPDATED_AT = Field("updated_at", timestamp)
 VERSION = Field("version")
+FINAL = Field("final")
+CURATED_FROM = Field("curated_from_id")
 
 
 class _ShapeRows(ValuesListIterable):
@@ -174,6 +176,8 @@ API = Shape(
         ("created_at", CREATED_AT),
         ("updated_at", UPDATED_AT),
         ("version", VERSION),
+        ("final", FINAL),
+        ("curated_from", CURATED_FROM),
     ]
 )
 
@@ -207,6 +211,7 @@ READER = Shape(
         ("username", ANNOTATOR),
         ("updated_at", UPDATED_AT.written(None)),
         ("note", NOTE),
+        ("final", FINAL),
     ]
 )
 

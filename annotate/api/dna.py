@@ -34,7 +34,7 @@ class ProjectDnaView(APIView):
     def get(self, request: Request, pk: int) -> FileResponse:
         project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
         return FileResponse(
-            dna_file(project),
+            dna_file(project, viewer=request.user),
             as_attachment=True,
             filename=f"{project.slug}.dna",
             content_type=MEDIA_TYPE,

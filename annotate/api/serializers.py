@@ -77,6 +77,14 @@ class AnnotationSerializer(StrictFields, serializers.Serializer):
     version = serializers.IntegerField(
         read_only=True, help_text="Goes up by one with every change; part of the ETag."
     )
+    final = serializers.BooleanField(
+        read_only=True, help_text="One of the document's final annotations, set by curation."
+    )
+    curated_from = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The annotation a final annotation was accepted from, or null.",
+    )
 
     def to_internal_value(self, data: Any) -> Any:
         if self.instance is None and isinstance(data, Mapping):

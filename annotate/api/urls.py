@@ -7,8 +7,10 @@ one ``api`` namespace.
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .agreement import AgreementView
 from .annotations import AnnotationViewSet
 from .codebook import ActorViewSet, ClaimViewSet
+from .curation import DocumentCuratedView
 from .dna import ProjectDnaView
 from .networks import FILES, ProjectNetworkView, ProjectNetworkWindowsView, network_file_view
 
@@ -19,6 +21,17 @@ router.register("annotations", AnnotationViewSet, basename="annotation")
 
 urlpatterns = [
     path("projects/<int:pk>/dna/", ProjectDnaView.as_view(), name="project-dna"),
+    path("projects/<str:pk>/agreement/", AgreementView.as_view(), name="project-agreement"),
+    path(
+        "documents/<str:pk>/curated/",
+        DocumentCuratedView.as_view(curated=True),
+        name="document-curated",
+    ),
+    path(
+        "documents/<str:pk>/uncurated/",
+        DocumentCuratedView.as_view(curated=False),
+        name="document-uncurated",
+    ),
     path("projects/<int:pk>/network/", ProjectNetworkView.as_view(), name="project-network"),
     path(
         "projects/<int:pk>/network/windows/",

@@ -24,7 +24,7 @@ class ChartsForm(StatementFilterForm):
 @login_required
 def charts_page(request: HttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
-    form = ChartsForm(request.GET, project=access.project)
+    form = ChartsForm(request.GET, project=access.project, user=request.user)
     context: dict[str, Any] = {
         "project": access.project,
         "access": access,
@@ -33,6 +33,7 @@ def charts_page(request: HttpRequest, project: str) -> HttpResponse:
     }
     if not form.is_valid():
         return render(request, "annotate/charts.html", context, status=400)
+    context["origin"] = form.origin
     period = form.cleaned_data.get("period") or "month"
     try:
         context["timeline"] = charts.timeline(
