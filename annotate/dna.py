@@ -3,7 +3,8 @@
 A ``.dna`` file is an SQLite database. Its documents become documents (title, text,
 author, source, date, notes; section, type, coder and DNA's id in ``metadata``), and its
 "DNA Statement" statements become statements: the organisation as actor (its DNA type
-as the actor's kind), the concept as claim, agreement 1/0 as support/oppose. The person
+as the actor's kind), the concept as claim, agreement 1/0 as support/oppose (an integer
+agreement: above 0 support, 0 neutral, below 0 oppose). The person
 and the DNA coder stay on the annotation's ``metadata``.
 
 DNA is written in Java and counts offsets in UTF-16 code units; here offsets count code
@@ -65,6 +66,7 @@ class _Entity:
     value: str
     colour: str
     attributes: dict[str, str]
+    parent: _Entity | None = None  # DNA's ChildOf: a concept's parent is its category
 
 
 @dataclass
@@ -76,7 +78,7 @@ class _Statement:
     person: str
     organisation: _Entity | None
     concept: _Entity | None
-    agreement: int | None
+    stance: Stance | None
     coder: str
 
 
@@ -127,6 +129,8 @@ def normalise_between(text: str, boundaries: set[int]) -> tuple[str, dict[int, i
 #: A real DNA database of tens of thousands of statements stays far inside both.
 MAX_SECONDS = 20.0
 MAX_ROWS = 1_000_000
+#: The deepest chain of parent concepts kept.
+_MAX_DEPTH = 20
 #: SQLite virtual machine steps between two looks at the clock.
 _PROGRESS_STEPS = 10_000
 
@@ -229,12 +233,25 @@ class _Reader:
             ):
                 if value:
                     attributes.setdefault(entity, {})[name] = value
-        return {
+        rows = self.rows("SELECT ID, Value, Red, Green, Blue, ChildOf FROM ENTITIES")
+        found = {
             pk: _Entity(value or "", _colour(red, green, blue), attributes.get(pk, {}))
-            for pk, value, red, green, blue in self.rows(
-                "SELECT ID, Value, Red, Green, Blue FROM ENTITIES"
-            )
+            for pk, value, red, green, blue, _ in rows
         }
+        for pk, *_, parent in rows:
+            if parent in found and parent != pk:
+                found[pk].parent = found[parent]
+        # A chain of parents that comes back on itself, or runs deeper than any codebook
+        # does, is cut where it closes or goes too deep.
+        for entity in found.values():
+            seen, step = {id(entity)}, entity
+            while step.parent is not None:
+                if id(step.parent) in seen or len(seen) >= _MAX_DEPTH:
+                    step.parent = None
+                    break
+                seen.add(id(step.parent))
+                step = step.parent
+        return found
 
 
 def _kind(entity: _Entity, default: ActorKind) -> ActorKind:
@@ -247,22 +264,29 @@ def _parse(data: bytes) -> tuple[list[DocumentDraft], list[list[_Statement]], st
     entities = reader.entities()
     types = dict(reader.rows("SELECT ID, Label FROM STATEMENTTYPES"))
     statement_type = next((pk for pk, label in types.items() if label == STATEMENT_TYPE), None)
-    variables = {
-        name: pk
-        for pk, name in reader.rows(
-            "SELECT ID, Variable FROM VARIABLES WHERE StatementTypeId = ?", statement_type
-        )
-    }
+    variables: dict[str, int] = {}
+    data_types: dict[str, str] = {}
+    for pk, name, data_type in reader.rows(
+        "SELECT ID, Variable, DataType FROM VARIABLES WHERE StatementTypeId = ?", statement_type
+    ):
+        variables[name] = pk
+        data_types[name] = data_type
     short: dict[tuple[int, int], int] = {
         (statement, variable): entity
         for statement, variable, entity in reader.rows(
             "SELECT StatementId, VariableId, Entity FROM DATASHORTTEXT"
         )
     }
+    # Agreement is DNA's boolean (1 support, 0 oppose), or an integer scale whose sign
+    # is the stance and whose 0 is neutral (as Stancemap writes it when some are neutral).
+    scale = data_types.get("agreement") == "integer"
+    agreements = "DATAINTEGER" if scale else "DATABOOLEAN"
+    reader.require(agreements)
     booleans: dict[tuple[int, int], int] = {
         (statement, variable): value
         for statement, variable, value in reader.rows(
-            "SELECT StatementId, VariableId, Value FROM DATABOOLEAN"
+            f"SELECT StatementId, VariableId, Value FROM {agreements} WHERE VariableId = ?",
+            variables.get("agreement", -1),
         )
     }
 
@@ -329,7 +353,9 @@ def _parse(data: bytes) -> tuple[list[DocumentDraft], list[list[_Statement]], st
                     person=person.value if person else "",
                     organisation=entity(statement_pk, "organization"),
                     concept=entity(statement_pk, "concept"),
-                    agreement=booleans.get((statement_pk, variables.get("agreement", -1))),
+                    stance=_stance(
+                        booleans.get((statement_pk, variables.get("agreement", -1))), scale
+                    ),
                     coder=coders.get(statement_coder or 0, ""),
                 )
             )
@@ -341,6 +367,16 @@ def _parse(data: bytes) -> tuple[list[DocumentDraft], list[list[_Statement]], st
         else ""
     )
     return drafts, statements, skipped
+
+
+def _stance(agreement: int | None, scale: bool) -> Stance | None:
+    if agreement is None:
+        return None
+    if not scale:
+        return Stance.SUPPORT if agreement else Stance.OPPOSE
+    if agreement == 0:
+        return Stance.NEUTRAL
+    return Stance.SUPPORT if agreement > 0 else Stance.OPPOSE
 
 
 def parse_dna(data: bytes, filename: str) -> ParsedFile:
@@ -394,12 +430,14 @@ def _attach_statements(
         nonlocal new_claims
         label = " ".join(found.value.split())
         if label.lower() not in claims:
+            parent = found.parent
             claims[label.lower()] = create_claim(
                 project=project,
                 label=label,
                 created_by=created_by,
                 description=found.attributes.get("Notes", ""),
                 colour=found.colour,
+                parent=claim_for(parent) if parent is not None and parent.value.strip() else None,
             )
             new_claims += 1
         return claims[label.lower()]
@@ -422,9 +460,6 @@ def _attach_statements(
                 metadata["person"] = statement.person
             if statement.coder:
                 metadata["coder"] = statement.coder
-            stance = {1: Stance.SUPPORT, 0: Stance.OPPOSE}.get(statement.agreement or 0)
-            if statement.agreement is None:
-                stance = None
             items.append(
                 NewAnnotation(
                     document=document,
@@ -432,7 +467,7 @@ def _attach_statements(
                     end=statement.end,
                     actor=actor_for(statement.organisation) if statement.organisation else None,
                     claim=claim_for(statement.concept) if statement.concept else None,
-                    stance=stance,
+                    stance=statement.stance,
                     metadata=metadata,
                 )
             )

@@ -143,12 +143,17 @@ def statements(project: Project, filters: StatementFilter | None = None) -> Anno
     return queryset
 
 
-def cell_statements(statements: QuerySet[Annotation], actor: Actor, claim: Claim) -> QuerySet:
-    """The statements behind one cell of the stance matrix, in the order of the sources."""
-    return (
-        statements.filter(actor=actor, claim=claim)
-        .select_related("document", "created_by")
-        .order_by("document__published_at", "document_id", "start", "id")
+def cell_statements(
+    statements: QuerySet[Annotation], actor: Actor | None, claim: Claim | None
+) -> QuerySet:
+    """The statements behind one cell of the stance matrix (or a whole row or column,
+    when the claim or the actor is None), in the order of the sources."""
+    if actor is not None:
+        statements = statements.filter(actor=actor)
+    if claim is not None:
+        statements = statements.filter(claim=claim)
+    return statements.select_related("document", "created_by", "actor", "claim").order_by(
+        "document__published_at", "document_id", "start", "id"
     )
 
 

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import agreement, analysis, codebook, curation, network_statements, reader, trash
+from .views import (
+    agreement,
+    analysis,
+    charts,
+    codebook,
+    curation,
+    network_statements,
+    reader,
+    trash,
+)
 
 app_name = "annotate"
 
@@ -70,11 +79,17 @@ urlpatterns = [
     ),
     path("projects/<slug:project>/matrix/", analysis.matrix, name="matrix"),
     path(
+        "projects/<slug:project>/matrix/heatmap.svg",
+        analysis.matrix_heatmap,
+        name="matrix-heatmap",
+    ),
+    path(
         "projects/<slug:project>/statements/export/",
         analysis.statements_export,
         name="statements-export",
     ),
     path("projects/<slug:project>/network/", analysis.network, name="network"),
+    path("projects/<slug:project>/charts/", charts.charts_page, name="charts"),
     path(
         "projects/<slug:project>/network/statements/",
         network_statements.network_statements,

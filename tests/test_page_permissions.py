@@ -53,6 +53,7 @@ PAGES = [
     ("matrix", "annotate:matrix", ["project"]),
     ("statements export", "annotate:statements-export", ["project"]),
     ("network", "annotate:network", ["project"]),
+    ("charts", "annotate:charts", ["project"]),
     ("api token", "corpus:api-token", []),
     ("settings", "corpus:project-settings", ["project"]),
     ("agreement", "annotate:agreement", ["project"]),
@@ -87,6 +88,7 @@ PAGE_EXPECTED = {
     "matrix": (200, 200, 200, 200, 404),
     "statements export": (200, 200, 200, 200, 404),
     "network": (200, 200, 200, 200, 404),
+    "charts": (200, 200, 200, 200, 404),
     "api token": (200, 200, 200, 200, 200),
     "settings": (200, 403, 403, 403, 404),
     # Without independent coding every member sees every coder's work.

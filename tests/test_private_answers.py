@@ -41,6 +41,7 @@ def page_urls(project, document):
         reverse("annotate:reader", args=[project.slug, document.pk]),
         reverse("annotate:actor-list", args=[project.slug]),
         reverse("annotate:matrix", args=[project.slug]),
+        reverse("annotate:charts", args=[project.slug]),
         reverse("annotate:statements-export", args=[project.slug]) + "?format=csv",
     ]
 
@@ -61,6 +62,8 @@ def test_api_answers_to_a_token_or_a_session_are_private_and_not_stored(api, cas
         "/api/annotations/",
         f"/api/annotations/export/?project={coded.pk}&format=jsonl",
         reverse("api:project-network", kwargs={"pk": coded.pk}) + "?format=graphml",
+        reverse("api:project-network-windows", kwargs={"pk": coded.pk}) + "?window=1&step=1",
+        reverse("api:project-dna", kwargs={"pk": coded.pk}),
     ]
     for client in (api("carol"), session):
         for url in urls:

@@ -284,3 +284,82 @@ def network_file_view(file_format: str) -> type[NetworkFileView]:
 
     name = f"Network{slug.title().replace('_', '')}View"
     return type(name, (NetworkFileView,), {"file_format": file_format, "get": schema(get)})
+
+
+class WindowParametersSerializer(NetworkParametersSerializer):
+    """The network's options, and the window's length, step and unit."""
+
+    format = None  # type: ignore[assignment]  # windows answer JSON only
+    window = serializers.IntegerField(
+        min_value=1,
+        max_value=networks.windows.MAX_LENGTH,
+        help_text="How many units each window covers.",
+    )
+    step = serializers.IntegerField(
+        min_value=1,
+        max_value=networks.windows.MAX_LENGTH,
+        help_text="How many units each window starts after the one before.",
+    )
+    unit = _choice_field(networks.UNITS, "days", "The unit of window and step.")
+
+
+LENGTH_SCHEMA = {"type": "integer", "minimum": 1, "maximum": networks.windows.MAX_LENGTH}
+WINDOWS_SCHEMA = extend_schema(
+    operation_id="project_network_windows",
+    summary="A project's discourse network in time windows",
+    description="One network per time window, as the Discourse Network Analyzer moves its "
+    "window: windows of `window` units, `step` units apart, lying wholly between the first "
+    "and the last statement's publication day (or `start` and `end`). Each window's "
+    "`network` is the network endpoint's answer for `start`=the window's start and "
+    f"`end`=its end. At most {networks.MAX_WINDOWS} windows, "
+    f"{networks.windows.MAX_TIES:,} ties in all and {networks.windows.MAX_SECONDS:g} s of "
+    "work: past any of them, a 400 says which.",
+    parameters=[
+        *OPTIONS,
+        OpenApiParameter(
+            "window", LENGTH_SCHEMA, required=True, description="Window length in units."
+        ),
+        OpenApiParameter(
+            "step", LENGTH_SCHEMA, required=True, description="Units between windows."
+        ),
+        OpenApiParameter("unit", str, enum=list(networks.UNITS), description="Default days."),
+    ],
+    responses={
+        200: inline_serializer(
+            "NetworkWindow",
+            {
+                "start": serializers.DateField(),
+                "end": serializers.DateField(),
+                "statements": serializers.IntegerField(),
+                "network": NetworkJson,
+            },
+            many=True,
+        ),
+        **ERRORS,
+    },
+)
+
+
+class ProjectNetworkWindowsView(APIView):
+    permission_classes = [IsAuthenticated]
+    content_negotiation_class = JsonOnly
+
+    @WINDOWS_SCHEMA
+    def get(self, request: Request, pk: int) -> Response:
+        project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+        parameters = WindowParametersSerializer(data=request.query_params)
+        parameters.is_valid(raise_exception=True)
+        data = parameters.validated_data
+        try:
+            answer = networks.window_networks(
+                project,
+                parameters.options(project, request.user),
+                size=data["window"],
+                step=data["step"],
+                unit=data["unit"],
+            )
+        except networks.WindowError as error:
+            raise serializers.ValidationError(
+                {key: [message] for key, message in error.errors.items()}
+            ) from error
+        return Response(answer)

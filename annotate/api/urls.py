@@ -11,7 +11,8 @@ from .agreement import AgreementView
 from .annotations import AnnotationViewSet
 from .codebook import ActorViewSet, ClaimViewSet
 from .curation import DocumentCuratedView
-from .networks import FILES, ProjectNetworkView, network_file_view
+from .dna import ProjectDnaView
+from .networks import FILES, ProjectNetworkView, ProjectNetworkWindowsView, network_file_view
 
 router = SimpleRouter()
 router.register("actors", ActorViewSet, basename="actor")
@@ -19,6 +20,7 @@ router.register("claims", ClaimViewSet, basename="claim")
 router.register("annotations", AnnotationViewSet, basename="annotation")
 
 urlpatterns = [
+    path("projects/<int:pk>/dna/", ProjectDnaView.as_view(), name="project-dna"),
     path("projects/<str:pk>/agreement/", AgreementView.as_view(), name="project-agreement"),
     path(
         "documents/<str:pk>/curated/",
@@ -31,6 +33,11 @@ urlpatterns = [
         name="document-uncurated",
     ),
     path("projects/<int:pk>/network/", ProjectNetworkView.as_view(), name="project-network"),
+    path(
+        "projects/<int:pk>/network/windows/",
+        ProjectNetworkWindowsView.as_view(),
+        name="project-network-windows",
+    ),
     # One path per file format, so that each has one media type in the schema.
     *(
         path(

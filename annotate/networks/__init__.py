@@ -29,8 +29,9 @@ multiplications: 100,000 statements over 500 actors and 200 claims take well und
 second without any numerical library.
 
 The package: ``options`` (the options and which combinations make a network),
-``computation`` (the statements and the matrices) and ``formats`` (JSON, GraphML,
-GEXF, CSV); the page draws the JSON in the browser. Everything is reachable from here.
+``computation`` (the statements and the matrices), ``formats`` (JSON, GraphML,
+GEXF, CSV) and ``windows`` (one network per time window, as DNA moves its window);
+the page draws the JSON in the browser. Everything is reachable from here.
 """
 
 from .computation import (
@@ -74,9 +75,25 @@ from .options import (
     checked_options,
     option_errors,
 )
+from .windows import (
+    MAX_WINDOWS,
+    UNITS,
+    Window,
+    WindowError,
+    window_network,
+    window_networks,
+    windows_for,
+)
 
 __all__ = [
     "ACTOR_COLOURS",
+    "MAX_WINDOWS",
+    "UNITS",
+    "Window",
+    "WindowError",
+    "window_network",
+    "window_networks",
+    "windows_for",
     "CHECKED_OPTIONS",
     "CLAIM_COLOUR",
     "COMBINE_BITS",

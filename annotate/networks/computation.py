@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import compress
 
 from django.db.models import Count
 
@@ -87,11 +88,12 @@ class Network:
 
     def edges(self) -> Iterator[tuple[Node, Node, float]]:
         """Non-zero ties: one per unordered pair in one-mode networks."""
+        columns = self.columns
         for i, (node, row) in enumerate(zip(self.rows, self.values, strict=True)):
             first = i + 1 if self.one_mode else 0
-            for j in range(first, len(row)):
-                if weight := row[j]:
-                    yield node, self.columns[j], weight
+            # compress() walks the row in C: most cells of a large network are zero.
+            for j in compress(range(first, len(row)), row[first:]):
+                yield node, columns[j], row[j]
 
 
 def statements_for(project: Project, options: NetworkOptions) -> AnnotationQuerySet:
@@ -309,7 +311,8 @@ def _one_mode(
                 vector[base + k] = vector.get(base + k, 0) + w * n
     values: list[list[float]] = [list(row) for row in _products(left, right, actors)]
     if options.kind != "cooccurrence":
-        values = [[v / 2 for v in row] for row in values]
+        half = (0.5).__mul__  # exact: the counts are far below 2**53
+        values = [list(map(half, row)) for row in values]
 
     if options.normalization in ("average", "cosine"):
         average = options.normalization == "average"

@@ -18,9 +18,10 @@ FORMATS = ("json", "graphml", "gexf", "csv", "edges.csv")
 
 def plain_number(value: float) -> float | int:
     """Whole weights as integers, as DNA writes them."""
-    if isinstance(value, int):
+    if type(value) is int:
         return value
-    return int(value) if float(value).is_integer() else round(value, 10)
+    value = float(value)
+    return int(value) if value.is_integer() else round(value, 10)
 
 
 def as_json(network: Network) -> dict[str, Any]:
@@ -36,8 +37,15 @@ def as_json(network: Network) -> dict[str, Any]:
         }
         for node in network.nodes
     ]
+    ids = {node.pk: node.id for node in network.nodes if node.mode == "actor"}
+    claim_ids = {node.pk: node.id for node in network.columns if node.mode == "claim"}
     edges: list[dict[str, Any]] = [
-        {"source": a.id, "target": b.id, "weight": plain_number(w)} for a, b, w in network.edges()
+        {
+            "source": ids[a.pk],
+            "target": (claim_ids if b.mode == "claim" else ids)[b.pk],
+            "weight": plain_number(w),
+        }
+        for a, b, w in network.edges()
     ]
     if not network.one_mode:
         zero = dict.fromkeys(LEVELS, 0)

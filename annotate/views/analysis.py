@@ -20,6 +20,7 @@ from annotate.selectors import ALL, FINAL, Source, StatementFilter, annotation_s
 from annotate.statements import COLUMNS, csv_lines, statement_rows, workbook_rows
 from annotate.workbooks import workbook_response
 from corpus.access import project_access
+from corpus.characters import xml_safe
 from corpus.http import HtmxHttpRequest
 from corpus.ids import ModelMultipleIdField, is_id
 from corpus.models import Document, Project
@@ -28,6 +29,9 @@ from corpus.models import Document, Project
 # statement table reach the rest.
 MAX_ROWS = 100
 MAX_COLUMNS = 40
+
+#: The most statements listed for one cell, actor or claim of the matrix.
+MAX_LISTED = 200
 
 STATEMENT_FORMATS = ("csv", "excel", "xlsx")
 
@@ -150,17 +154,24 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
         filters.pop(key, None)
     context["filters"] = filters.urlencode()
     actor_id, claim_id = request.GET.get("actor"), request.GET.get("claim")
-    if actor_id and claim_id:
-        actor = get_object_or_404(
-            Actor.objects.filter(project=project_obj), pk=actor_id if is_id(actor_id) else 0
-        )
-        claim = get_object_or_404(
-            Claim.objects.filter(project=project_obj), pk=claim_id if is_id(claim_id) else 0
-        )
+    if actor_id or claim_id:
+        # A cell (actor and claim), a row (actor) or a column (claim).
+        actor = claim = None
+        if actor_id:
+            actor = get_object_or_404(
+                Actor.objects.filter(project=project_obj), pk=actor_id if is_id(actor_id) else 0
+            )
+        if claim_id:
+            claim = get_object_or_404(
+                Claim.objects.filter(project=project_obj), pk=claim_id if is_id(claim_id) else 0
+            )
+        listed = selectors.cell_statements(statements, actor, claim)
         context["selected"] = {
             "actor": actor,
             "claim": claim,
-            "statements": selectors.cell_statements(statements, actor, claim),
+            "statements": listed[:MAX_LISTED],
+            "count": listed.count(),
+            "limit": MAX_LISTED,
         }
         if request.htmx:
             return render(request, "annotate/matrix.html#cell-statements", context)
@@ -175,6 +186,72 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
     return render(request, "annotate/matrix.html", context)
 
 
+def plain_errors(form: forms.Form, extra: dict[str, list[str]] | None = None) -> HttpResponse:
+    """A download's refusal: each field's errors on a line of plain text, with a 400."""
+    errors: dict[str, list[str]] = {
+        key: [str(message) for message in messages] for key, messages in form.errors.items()
+    }
+    errors.update(extra or {})
+    lines = [f"{key}: {' '.join(messages)}" for key, messages in errors.items()]
+    return HttpResponse("\n".join(lines), status=400, content_type="text/plain")
+
+
+@login_required
+def matrix_heatmap(request: HttpRequest, project: str) -> HttpResponse:
+    """The stance matrix as an SVG heat map, with the matrix's filters: every cell shows
+    its counts as text, so that it reads without colour."""
+    project_obj = project_access(request, project).project
+    form = StatementFilterForm(request.GET, project=project_obj, user=request.user)
+    if not form.is_valid():
+        return plain_errors(form)
+    result = selectors.stance_matrix(
+        selectors.statements(project_obj, form.filters()),
+        project_obj,
+        sort=form.cleaned_data.get("sort") or "activity",
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+    )
+    response = render(
+        request,
+        "annotate/matrix_heatmap.svg",
+        {"project_name": xml_safe(project_obj.name), **heatmap_layout(result)},
+        content_type="image/svg+xml; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{project_obj.slug}-matrix.svg"'
+    return response
+
+
+def heatmap_layout(result: selectors.StanceMatrix) -> dict[str, Any]:
+    """Where each label and cell of the heat map goes, in SVG user units."""
+    label_width, header, cell_width, cell_height = 230, 170, 96, 30
+    # XML cannot carry some characters a name may hold: they are written as U+FFFD.
+    columns = [
+        (label_width + j * cell_width + cell_width / 2, column, xml_safe(column.name))
+        for j, column in enumerate(result.columns)
+    ]
+    rows = [
+        (
+            header + i * cell_height,
+            row,
+            xml_safe(row.name),
+            [(label_width + j * cell_width, cell) for j, (_, cell) in enumerate(cells)],
+        )
+        for i, (row, cells) in enumerate(result.table)
+    ]
+    width = label_width + (len(result.columns) + 1) * cell_width + 10
+    return {
+        "matrix": result,
+        "columns": columns,
+        "rows": rows,
+        "total_x": label_width + len(result.columns) * cell_width,
+        "width": width,
+        "height": header + (len(rows) + 1) * cell_height + 50,
+        "footer_y": header + len(rows) * cell_height,
+        "cell_width": cell_width,
+        "cell_height": cell_height,
+    }
+
+
 @login_required
 def statements_export(request: HttpRequest, project: str) -> HttpResponseBase:
     """The statement table as CSV (`?format=csv`), Excel-ready CSV (`?format=excel`) or
@@ -183,13 +260,10 @@ def statements_export(request: HttpRequest, project: str) -> HttpResponseBase:
     file_format = request.GET.get("format", "csv")
     form = StatementFilterForm(request.GET, project=project_obj, user=request.user)
     if file_format not in STATEMENT_FORMATS or not form.is_valid():
-        errors: dict[str, list[str]] = {
-            key: [str(message) for message in messages] for key, messages in form.errors.items()
-        }
+        extra = {}
         if file_format not in STATEMENT_FORMATS:
-            errors["format"] = [f"'{file_format}' is not a format; choose csv, excel or xlsx."]
-        lines = [f"{key}: {' '.join(messages)}" for key, messages in errors.items()]
-        return HttpResponse("\n".join(lines), status=400, content_type="text/plain")
+            extra["format"] = [f"'{file_format}' is not a format; choose csv, excel or xlsx."]
+        return plain_errors(form, extra)
     rows = statement_rows(selectors.statements(project_obj, form.filters()))
     if file_format == "xlsx":
         return workbook_response(
@@ -318,6 +392,13 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
     ):
         query = urlencode({**options.as_query(), "format": file_format}, doseq=True)
         downloads.append((label, f"{base}?{query}"))
+    downloads.append(
+        (
+            "DNA database (.dna, the whole project, for the Discourse Network Analyzer)",
+            reverse("api:project-dna", kwargs={"pk": project_obj.pk}),
+        )
+    )
+    windows_url = reverse("api:project-network-windows", kwargs={"pk": project_obj.pk})
     statements_url = reverse("annotate:network-statements", args=[project_obj.slug])
     # On the statements page ``source`` names a tie's end; whose annotations are
     # ``annotations`` there.
@@ -330,6 +411,7 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
         network_json=networks.as_json(result),
         kind_label=networks.KIND_LABELS[options.kind],
         statements_query=statements_query,
+        windows_query=f"{windows_url}?{urlencode(options.as_query(), doseq=True)}",
         edges=[
             (
                 a,

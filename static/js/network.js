@@ -405,13 +405,16 @@
     var search = document.getElementById("network-search");
     var names = document.getElementById("network-node-names");
     var status = document.getElementById("network-search-status");
-    if (names) {
+    function listNames() {
+      if (!names) return;
+      names.textContent = "";
       data.nodes.map(function (n) { return n.label; }).sort().forEach(function (label) {
         var option = document.createElement("option");
         option.value = label;
         names.appendChild(option);
       });
     }
+    listNames();
     function find() {
       var wanted = search.value.trim().toLowerCase();
       if (!wanted) return;
@@ -475,8 +478,101 @@
     var legend = document.getElementById("network-legend-items");
     if (legend) buildLegend(legend, cy, data.kind);
 
+    // Another network on the same canvas (a time window, or all dates again): nodes
+    // already drawn keep their places, the layout settles the rest.
+    function showNetwork(next, statementsDates) {
+      var positions = {};
+      cy.nodes().forEach(function (node) { positions[node.id()] = node.position(); });
+      data = next;
+      state.data = next;
+      cy.batch(function () {
+        cy.elements().remove();
+        cy.add(elementsFrom(next));
+        cy.nodes().forEach(function (node) {
+          if (positions[node.id()]) node.position(positions[node.id()]);
+        });
+      });
+      container.setAttribute("data-nodes", String(cy.nodes().length));
+      container.setAttribute("data-edges", String(cy.edges().length));
+      var url = new URL(baseStatementsUrl, window.location.href);
+      if (statementsDates) {
+        url.searchParams.set("start", statementsDates.start);
+        url.searchParams.set("end", statementsDates.end);
+      }
+      statementsUrl = url.pathname + url.search;
+      applySize();
+      listNames();
+      if (legend) buildLegend(legend, cy, data.kind);
+      highlight(null);
+      runLayout();
+    }
+    var baseStatementsUrl = statementsUrl;
+    var pageData = data;
+    wireWindows(showNetwork, pageData);
+
     // The controls need this script; they stay hidden without it.
     document.querySelectorAll("[data-network-controls]").forEach(function (element) { element.hidden = false; });
+  }
+
+  // Time windows: the windows API with the page's options, a slider through them.
+  function wireWindows(showNetwork, pageData) {
+    var section = document.querySelector(".network-windows");
+    var form = document.getElementById("network-windows-form");
+    if (!section || !form) return;
+    var status = document.getElementById("network-windows-status");
+    var controls = document.getElementById("network-window-controls");
+    var slider = document.getElementById("network-window");
+    var label = document.getElementById("network-window-label");
+    var all = document.getElementById("network-window-all");
+    var windows = [];
+    function describe(w) {
+      return w.start + " to " + w.end + " · " + plural(w.statements, "statement");
+    }
+    function show(index) {
+      var w = windows[index];
+      if (!w) return;
+      label.textContent = describe(w);
+      slider.setAttribute("aria-valuetext", "Window " + (index + 1) + " of " + windows.length + ": " + describe(w));
+      showNetwork(w.network, { start: w.start, end: w.end });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var url = new URL(section.getAttribute("data-windows-url"), window.location.href);
+      url.searchParams.set("window", document.getElementById("network-window-size").value);
+      url.searchParams.set("step", document.getElementById("network-window-step").value);
+      url.searchParams.set("unit", document.getElementById("network-window-unit").value);
+      status.textContent = "Computing the windows…";
+      fetch(url.pathname + url.search, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+        })
+        .then(function (answer) {
+          if (!answer.ok) {
+            var messages = [];
+            Object.keys(answer.body).forEach(function (key) { messages = messages.concat(answer.body[key]); });
+            status.textContent = messages.join(" ");
+            return;
+          }
+          windows = answer.body;
+          if (!windows.length) {
+            status.textContent = "No window fits between the first and the last statement; choose a shorter window.";
+            controls.hidden = true;
+            return;
+          }
+          status.textContent = plural(windows.length, "window") + ", from " + windows[0].start + " to " + windows[windows.length - 1].end + ". Move the slider to step through them.";
+          slider.max = String(windows.length - 1);
+          slider.value = "0";
+          controls.hidden = false;
+          show(0);
+        })
+        .catch(function () { status.textContent = "The windows could not be computed; try again."; });
+    });
+    slider.addEventListener("input", function () { show(Number(slider.value)); });
+    all.addEventListener("click", function () {
+      controls.hidden = true;
+      status.textContent = "Showing all dates again.";
+      showNetwork(pageData, null);
+    });
   }
 
   // The affiliation qualifier means nothing for one-mode networks: hide it with them.

@@ -326,3 +326,24 @@ def test_the_dna_sample_brings_its_seven_documents_and_forty_statements_exactly(
     ]
     assert Actor.objects.filter(project=cast.project).count() == 7
     assert Claim.objects.filter(project=cast.project).count() == 6
+
+
+def test_a_concepts_parent_becomes_the_claims_category_and_loops_are_cut(cast, dna_file):
+    db = sqlite3.connect(dna_file)
+    db.execute("INSERT INTO ENTITIES(ID, VariableId, Value) VALUES (7, 3, 'Sanctions')")
+    db.execute("UPDATE ENTITIES SET ChildOf = 7 WHERE ID = 5")
+    # 6 and 8 name each other as parent: a loop DNA would never write.
+    db.execute("INSERT INTO ENTITIES(ID, VariableId, Value, ChildOf) VALUES (8, 3, 'Loop', 6)")
+    db.execute("UPDATE ENTITIES SET ChildOf = 8 WHERE ID = 6")
+    db.commit()
+    db.close()
+    result = import_dna(cast.project, dna_file, cast.bob)
+    assert result.status == "imported", result.message
+    lift = Claim.objects.get(project=cast.project, label="Japan should lift its sanctions")
+    assert lift.parent is not None and lift.parent.label == "Sanctions"
+    talks = Claim.objects.get(project=cast.project, label="Talks can settle the dispute")
+    chain = [talks.label]
+    while talks.parent is not None and len(chain) < 5:
+        talks = talks.parent
+        chain.append(talks.label)
+    assert len(chain) < 5

@@ -219,3 +219,101 @@ def test_a_large_codebook_shows_the_most_active_entries_and_says_so(
     assert "1 more actor" in html and "1 more claim" in html
     grand = response.context["grand"]
     assert (grand.support, grand.oppose, grand.neutral) == (2, 2, 1)  # totals count everything
+
+
+def test_an_actor_lists_all_its_statements_and_a_claim_all_of_its(client, cast, coded):
+    client.force_login(cast.carol)
+    response = client.get(
+        url(cast.project, actor=coded["naryshkin"].pk), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "<h3>Statements by Sergey Naryshkin</h3>" in html
+    assert [s.pk for s in response.context["selected"]["statements"]] == [
+        s.pk for s in coded["statements"][2:]
+    ]
+    # Each statement names the claim it is about, as the row holds several.
+    assert "Japan should maintain sanctions on Russia · Oppose" in html
+    response = client.get(url(cast.project, claim=coded["ties"].pk, source="Sputnik"))
+    assert "<h3>Statements on “Japan should deepen ties with Russia”</h3>" in (
+        response.content.decode()
+    )
+    assert {s.pk for s in response.context["selected"]["statements"]} == {
+        coded["statements"][1].pk,
+        coded["statements"][4].pk,
+    }
+
+
+def test_actor_and_claim_headings_link_to_their_statements(client, cast, coded):
+    client.force_login(cast.carol)
+    html = client.get(url(cast.project)).content.decode()
+    assert f'hx-get="?actor={coded["abe"].pk}"' in html
+    assert f'hx-get="?claim={coded["ties"].pk}"' in html
+
+
+def test_a_long_list_of_statements_says_how_many_it_leaves_out(client, cast, coded):
+    from annotate.views.analysis import MAX_LISTED
+
+    for _ in range(MAX_LISTED + 1 - 2):
+        make_annotation(coded["times"], actor=coded["abe"], claim=coded["ties"], stance="support")
+    client.force_login(cast.alice)
+    response = client.get(url(cast.project, actor=coded["abe"].pk))
+    assert len(response.context["selected"]["statements"]) == MAX_LISTED
+    assert f"The first {MAX_LISTED} of {MAX_LISTED + 1} statements" in response.content.decode()
+
+
+def test_a_foreign_or_malformed_actor_or_claim_is_a_404(client, cast, coded):
+    client.force_login(cast.alice)
+    foreign = make_actor(cast.other, "Elsewhere")
+    for params in ({"actor": foreign.pk}, {"claim": "²"}, {"actor": "x"}):
+        assert client.get(url(cast.project, **params)).status_code == 404
+
+
+def heatmap(client, project, **params):
+    from urllib.parse import urlencode
+
+    base = reverse("annotate:matrix-heatmap", args=[project.slug])
+    return client.get(f"{base}?{urlencode(params)}" if params else base)
+
+
+def test_the_heat_map_is_an_svg_with_the_counts_in_its_cells(client, cast, coded):
+    import xml.etree.ElementTree as ET
+
+    client.force_login(cast.carol)
+    response = heatmap(client, cast.project)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{cast.project.slug}-matrix.svg"'
+    )
+    root = ET.fromstring(response.content)
+    texts = ["".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    # Naryshkin: 2 oppose on sanctions, 1 neutral on ties; Abe: 2 support on ties.
+    assert "+0 −2" in texts and "+0 −0 ○1" in texts and "+2 −0" in texts
+    assert "+2 −2 ○1" in texts  # the grand total
+    assert any(t.startswith("Sergey Naryshkin") for t in texts)
+    html = client.get(url(cast.project)).content.decode()
+    assert reverse("annotate:matrix-heatmap", args=[cast.project.slug]) in html
+
+
+def test_the_heat_map_keeps_the_filters_and_refuses_bad_ones(client, cast, coded):
+    client.force_login(cast.alice)
+    body = heatmap(client, cast.project, source="Sputnik").content.decode()
+    assert "+2 −0" not in body and "+1 −0" in body
+    response = heatmap(client, cast.project, start="2016-01-01", end="2015-01-01")
+    assert response.status_code == 400
+    assert "end" in response.content.decode()
+
+
+def test_names_xml_cannot_hold_are_written_safely_in_the_heat_map(client, cast, coded):
+    import xml.etree.ElementTree as ET
+
+    coded["abe"].name = "Abe \x07 <b>&"
+    coded["abe"].save()
+    client.force_login(cast.alice)
+    root = ET.fromstring(heatmap(client, cast.project).content)
+    assert any("Abe \ufffd <b>&" in "".join(t.itertext()) for t in root.iter())
+
+
+def test_another_projects_heat_map_is_a_404(client, cast, coded):
+    client.force_login(cast.mallory)
+    assert heatmap(client, cast.project).status_code == 404

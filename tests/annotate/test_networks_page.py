@@ -126,3 +126,14 @@ def test_switching_to_a_one_mode_network_forgets_the_affiliation_qualifier(clien
     csv_link = dict(response.context["downloads"])["CSV matrix"]
     assert "qualifier" not in csv_link
     assert client.get(csv_link).status_code == 200
+
+
+def test_the_page_offers_the_project_as_a_dna_database(client, cast, coded):
+    client.force_login(cast.carol)
+    response = page(client, cast.project, kind="affiliation")
+    html = response.content.decode()
+    url = reverse("api:project-dna", kwargs={"pk": cast.project.pk})
+    assert f'<a href="{url}" download>DNA database (.dna' in html
+    download = client.get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"SQLite format 3\x00")

@@ -46,6 +46,8 @@ RULES_BEYOND_THE_SCHEMA = {
         f"project_network{suffix}": "the options suit the network kind; start before end"
         for suffix in ("", "_csv", "_edges_csv", "_gexf", "_graphml")
     },
+    "project_network_windows": "the options suit the network kind; start before end; "
+    "at most 400 windows",
 }
 # 412: a write whose If-Match names another version of the annotation is refused as
 # the protocol says, whatever the body.

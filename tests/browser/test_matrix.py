@@ -64,3 +64,40 @@ def test_the_network_page_draws_the_chosen_network_and_offers_its_downloads(page
     with page.expect_download() as download:
         graphml.click()
     assert download.value.suggested_filename == "japan-russia-relations-conflict.graphml"
+
+
+def test_actors_and_totals_stay_in_view_while_the_matrix_scrolls(page, sign_in, demo):
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in("demo", "demo")
+    page.goto("/projects/japan-russia-relations/matrix/")
+    region = page.get_by_role("region", name="Stance matrix")
+    actor = region.get_by_role("rowheader", name="Sergey Naryshkin")
+    total = region.get_by_role("columnheader", name="Total")
+    frame = region.bounding_box()
+    assert frame
+    before = actor.bounding_box()
+    assert before
+    region.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    assert region.evaluate("element => element.scrollLeft") > 0
+    after = actor.bounding_box()
+    assert after and abs(after["x"] - before["x"]) < 1
+    total_box = total.bounding_box()
+    assert total_box and total_box["x"] + total_box["width"] <= frame["x"] + frame["width"] + 1
+    grand = region.locator("tfoot .total-column")
+    grand_box = grand.bounding_box()
+    assert grand_box and grand_box["y"] + grand_box["height"] <= frame["y"] + frame["height"] + 1
+
+
+@pytest.mark.parametrize("name", ["Sergey Naryshkin", "Japan should deepen ties with Russia"])
+def test_clicking_an_actor_or_a_claim_lists_its_statements(page, sign_in, demo, name):
+    sign_in("demo", "demo")
+    page.goto("/projects/japan-russia-relations/matrix/")
+    table = page.get_by_role("table")
+    table.get_by_role("link", name=name, exact=True).click()
+    statements = page.get_by_role("region", name="Statements behind the selected cell")
+    is_actor = name == "Sergey Naryshkin"
+    heading = f"Statements by {name}" if is_actor else f"Statements on “{name}”"
+    expect(statements.get_by_role("heading")).to_have_text(heading)
+    expected = Annotation.objects.alive().statements()
+    expected = expected.filter(actor__name=name) if is_actor else expected.filter(claim__label=name)
+    expect(statements.get_by_role("link")).to_have_count(expected.count())

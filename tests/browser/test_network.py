@@ -255,3 +255,71 @@ def test_an_empty_network_says_so_without_downloads(page, sign_in, demo):
     expect(page.get_by_role("navigation", name="Downloads")).to_have_count(0)
     expect(page.get_by_text("Line width")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def drawn_of(network):
+    return {
+        "nodes": sorted(n["id"] for n in network["nodes"]),
+        "edges": sorted(f"{e['source']} {e['target']}" for e in network["edges"]),
+    }
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_time_slider_steps_the_drawing_through_the_windows(page, sign_in, demo, width):
+    canvas = open_network(page, sign_in, width, "kind=affiliation")
+    whole = drawn(page)
+    page.get_by_label("Window length").fill("6")
+    page.get_by_label("Step between windows").fill("3")
+    page.get_by_label("Window unit").select_option("months")
+    page.get_by_role("button", name="Show windows").click()
+    slider = page.get_by_label("Time window", exact=True)
+    expect(slider).to_be_visible()
+    project_id = Project.objects.get(slug="japan-russia-relations").pk
+    windows = page.request.get(
+        f"/api/projects/{project_id}/network/windows/?kind=affiliation&window=6&step=3&unit=months"
+    ).json()
+    expect(page.get_by_role("status").filter(has_text="windows, from")).to_have_text(
+        re.compile(rf"^{len(windows)} windows, from {windows[0]['start']} to ")
+    )
+    expect(canvas).to_have_attribute("data-layout", re.compile("force"))
+    assert drawn(page) == drawn_of(windows[0]["network"])
+    assert drawn(page) != whole
+
+    # Step with the keyboard to the first window that draws something else.
+    later = next(
+        i
+        for i, w in enumerate(windows)
+        if w["network"]["nodes"] and drawn_of(w["network"]) != drawn_of(windows[0]["network"])
+    )
+    slider.focus()
+    for _ in range(later):
+        page.keyboard.press("ArrowRight")
+    count = windows[later]["statements"]
+    expect(page.locator("#network-window-label")).to_have_text(
+        f"{windows[later]['start']} to {windows[later]['end']} · "
+        f"{count} statement{'s' if count != 1 else ''}"
+    )
+    expect(canvas).to_have_attribute("data-nodes", str(len(windows[later]["network"]["nodes"])))
+    assert drawn(page) == drawn_of(windows[later]["network"])
+    assert_no_sideways_scroll(page)
+
+    # The statements behind a node are those of the window's dates.
+    label = windows[later]["network"]["nodes"][0]["label"]
+    click_node(page, label)
+    expect(page.locator("#network-statements").get_by_role("heading")).to_have_text(
+        f"Statements behind {label}"
+    )
+
+    page.get_by_role("button", name="All dates").click()
+    expect(canvas).to_have_attribute("data-nodes", str(len(whole["nodes"])))
+    assert drawn(page) == whole
+
+
+def test_windows_that_cannot_be_computed_are_explained(page, sign_in, demo):
+    open_network(page, sign_in, 1400, "kind=congruence")
+    page.get_by_label("Window length").fill("1")
+    page.get_by_label("Step between windows").fill("1")
+    page.get_by_label("Window unit").select_option("days")
+    page.get_by_role("button", name="Show windows").click()
+    expect(page.locator("#network-windows-status")).to_contain_text("more than 400 windows")
+    expect(page.get_by_label("Time window", exact=True)).to_be_hidden()
