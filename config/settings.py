@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "corpus",
     "annotate",
 ]
@@ -173,6 +174,32 @@ IMPORT_MAX_FILE_SIZE = int(os.environ.get("IMPORT_MAX_FILE_SIZE", 10 * 1024 * 10
 # Documents (rows, items, lines) in one CSV, JSON or JSON Lines file; a file is all or
 # nothing, so its documents are held until it is saved.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 50_000))
+
+# Background jobs (Django's task framework). "database" keeps the queue in the app's own
+# database (django-tasks-db) for `manage.py db_worker` processes to run; "immediate" runs
+# each task in the process that enqueued it, once its transaction commits, which is what
+# `make run` and the tests use: one process, no worker to start.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend",
+    }
+}
+# An import becomes a job (202 Accepted, then /api/jobs/<id>/) when it has more than
+# IMPORT_JOB_FILES files or more than IMPORT_JOB_BYTES bytes; smaller ones answer at once.
+IMPORT_JOB_FILES = int(os.environ.get("IMPORT_JOB_FILES", "100"))
+IMPORT_JOB_BYTES = int(os.environ.get("IMPORT_JOB_BYTES", 5 * 1024 * 1024))
+# A running job whose worker has said nothing for JOB_STALE_SECONDS lost its worker: it is
+# started again, up to JOB_MAX_ATTEMPTS starts in all, then marked failed with the reason.
+JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "60"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+
+# Live updates: events are kept EVENTS_KEEP_MINUTES for streams that resume with
+# Last-Event-ID. A stream with nothing to say sends a comment every EVENTS_KEEPALIVE_SECONDS.
+EVENTS_KEEP_MINUTES = int(os.environ.get("EVENTS_KEEP_MINUTES", "120"))
+EVENTS_KEEPALIVE_SECONDS = int(os.environ.get("EVENTS_KEEPALIVE_SECONDS", "15"))
 
 # Invitations to a project expire this many days after they are made.
 INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "14"))

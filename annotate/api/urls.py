@@ -1,4 +1,5 @@
-"""Annotate's routes under /api/: actors, claims, annotations and a project's network.
+"""Annotate's routes under /api/: actors, claims, annotations, a project's network
+and its live events.
 
 ``router`` holds the viewsets' routes; ``config.urls`` joins it with corpus's into the
 one ``api`` namespace.
@@ -9,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 
 from .annotations import AnnotationViewSet
 from .codebook import ActorViewSet, ClaimViewSet
+from .events import project_events
 from .networks import FILES, ProjectNetworkView, network_file_view
 
 router = SimpleRouter()
@@ -17,6 +19,7 @@ router.register("claims", ClaimViewSet, basename="claim")
 router.register("annotations", AnnotationViewSet, basename="annotation")
 
 urlpatterns = [
+    path("projects/<str:pk>/events/", project_events, name="project-events"),
     path("projects/<int:pk>/network/", ProjectNetworkView.as_view(), name="project-network"),
     # One path per file format, so that each has one media type in the schema.
     *(

@@ -33,7 +33,7 @@ from django.db import connection, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from corpus import fastpaths, hooks
+from corpus import events, fastpaths, hooks
 from corpus.models import Document, Project
 from corpus.services import prepare_document
 from corpus.tasks import index_after_commit
@@ -558,6 +558,18 @@ def import_files(
         yield result
     if index_for_search:
         index_after_commit(new, project.pk)
+    if new:
+        events.publish(
+            project_id=project.pk, kind="document.imported", build=lambda: imported_events(new)
+        )
+
+
+def imported_events(document_ids: list[int]) -> list[tuple[int, dict[str, Any]]]:
+    """``document.imported`` events: each new document as the API lists it."""
+    from corpus.api.documents import DocumentListSerializer
+
+    documents = Document.objects.filter(pk__in=document_ids).order_by("pk")
+    return [(row["id"], dict(row)) for row in DocumentListSerializer(documents, many=True).data]
 
 
 def _import(
