@@ -9,11 +9,13 @@ whom ``Annotation.objects.visible_to`` lets see the annotation, exactly as its l
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -92,24 +94,51 @@ def _next(user: User | AnonymousUser, project_id: int, last_id: int) -> tuple[in
     return found[-1].pk, _visible(user, found)
 
 
+OPENING = f"retry: {RETRY_MS}\n: connected\n\n"
+KEEPALIVE = ": keepalive\n\n"
+WAITING = ": the database is unavailable; waiting\n\n"
+
+
+def _read(user: User | AnonymousUser, project_id: int, last_id: int) -> tuple[int, list[str]]:
+    """What to send next, as text; raises PermissionError when the stream must end."""
+    try:
+        last_id, found = _next(user, project_id, last_id)
+    except DATABASE_DOWN:
+        # Streams outlive a database restart: they read again once it is back.
+        return last_id, [WAITING]
+    return last_id, [events.as_sse(event) for event in found]
+
+
 async def _stream(user: User | AnonymousUser, project_id: int, last_id: int) -> AsyncIterator[str]:
-    read = sync_to_async(_next, thread_sensitive=False)
-    yield f"retry: {RETRY_MS}\n: connected\n\n"
+    """Under ASGI: sleeps in the event loop until the project has news; reads run in a
+    small pool of threads shared by every stream."""
+    read = sync_to_async(_read, thread_sensitive=False)
+    yield OPENING
     while True:
         try:
-            last_id, found = await read(user, project_id, last_id)
+            last_id, chunks = await read(user, project_id, last_id)
         except PermissionError:
             return
-        except DATABASE_DOWN:
-            # Streams outlive a database restart: they read again once it is back.
-            found = []
-            yield ": the database is unavailable; waiting\n\n"
-        for event in found:
-            yield events.as_sse(event)
-        if found:
-            continue  # there may be more than one read's worth
-        await events.notifier.wait(project_id, settings.EVENTS_KEEPALIVE_SECONDS)
-        yield ": keepalive\n\n"
+        for chunk in chunks:
+            yield chunk
+        if not chunks:
+            await events.notifier.wait(project_id, settings.EVENTS_KEEPALIVE_SECONDS)
+            yield KEEPALIVE
+
+
+def _stream_in_thread(user: User | AnonymousUser, project_id: int, last_id: int) -> Iterator[str]:
+    """Under WSGI (the development and test servers): the request's thread looks twice a
+    second, on its own connection."""
+    yield OPENING
+    while True:
+        try:
+            last_id, chunks = _read(user, project_id, last_id)
+        except PermissionError:
+            return
+        yield from chunks
+        if not chunks:
+            time.sleep(0.5)
+            yield KEEPALIVE
 
 
 @require_GET
@@ -136,7 +165,10 @@ async def project_events(request: HttpRequest, pk: str) -> HttpResponseBase:
     if project_id is None:
         return _error(404, NOT_FOUND)
     response = StreamingHttpResponse(
-        _stream(user, project_id, resume_from or 0), content_type=MEDIA_TYPE
+        _stream(user, project_id, resume_from or 0)
+        if isinstance(request, ASGIRequest)
+        else _stream_in_thread(user, project_id, resume_from or 0),
+        content_type=MEDIA_TYPE,
     )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # a proxy in front must pass each event on at once

@@ -183,6 +183,18 @@ class FileResult:
     def imported(self) -> int:
         return len(self.documents)
 
+    @classmethod
+    def from_dict(cls, kept: dict[str, Any]) -> FileResult:
+        """A result as :meth:`as_dict` wrote it (a job keeps its results so), without the
+        duplicates' details."""
+        return cls(
+            kept["filename"],
+            kept["status"],
+            kept["message"],
+            encoding=kept["encoding"],
+            documents=[(document["id"], document["title"]) for document in kept["documents"]],
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "filename": self.filename,

@@ -752,4 +752,35 @@
       if (hadFocus) focusElement(articleEl());
     }, 10000);
   });
+
+  // Live updates: a colleague's new, changed, trashed or restored annotation arrives as an
+  // event (Server-Sent Events); the text and the side list are then fetched again with the
+  // filters shown. The annotation form lies outside them, so what is typed there stays.
+  const eventsUrl = reader.dataset.eventsUrl;
+  const documentId = Number(reader.dataset.documentId);
+  if (eventsUrl && window.EventSource) {
+    const source = new EventSource(eventsUrl);
+    let refreshTimer = null;
+    const refresh = () => {
+      refreshTimer = null;
+      const filters = document.getElementById("reader-filters");
+      const query = filters ? new URLSearchParams(new FormData(filters)).toString() : "";
+      const url = (filters ? filters.getAttribute("action") : window.location.pathname) + (query ? "?" + query : "");
+      htmx.ajax("GET", url, { target: "#reader-body", swap: "outerHTML" });
+    };
+    ["annotation.created", "annotation.updated", "annotation.trashed", "annotation.restored"].forEach((kind) => {
+      source.addEventListener(kind, (event) => {
+        let data = null;
+        try {
+          data = JSON.parse(event.data);
+        } catch (error) {
+          return;
+        }
+        if (!data || data.document !== documentId) return;
+        // Several changes at once (a bulk import) make one fetch.
+        if (refreshTimer === null) refreshTimer = window.setTimeout(refresh, 150);
+      });
+    });
+    window.addEventListener("pagehide", () => source.close());
+  }
 })();
