@@ -138,7 +138,9 @@ def _silent_job(cast, *, attempts: int) -> Job:
         heartbeat_at=timezone.now() - timedelta(hours=1),
     )
     for position, file in enumerate(_files(2, prefix="Kept")):
-        JobFile.objects.create(job=job, position=position, name=file.name, content=file.read())
+        JobFile.objects.create(
+            job=job, position=position, name=file.name or "", content=file.read()
+        )
     return job
 
 

@@ -148,7 +148,9 @@ class Stream:
 
     def __init__(self, base: str, project, token: str, last_event_id: int | None = None):
         url = urlparse(base)
-        self.connection = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
+        self.connection = http.client.HTTPConnection(
+            url.hostname or "127.0.0.1", url.port, timeout=20
+        )
         headers = {"Accept": "text/event-stream", "Authorization": f"Token {token}"}
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
@@ -215,7 +217,7 @@ def test_an_event_written_through_one_app_process_reaches_a_stream_on_another(
         listening = Stream(second, cast.project, carol)
         assert listening.response.status == 200
         url = urlparse(first)
-        writer = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
+        writer = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=20)
         started = time.monotonic()
         for start in (0, 4, 8):
             body = json.dumps({"document": document.pk, "start": start, "end": start + 3})
