@@ -303,6 +303,8 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        # A Redis that went away is an error within seconds, not a hung request.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 else:
     # axes warns that an in-process cache does not hold across processes; the README

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -25,13 +27,23 @@ DOCUMENTS_PER_PAGE = 50
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness and readiness: the app answers and its database does too."""
+    """Liveness and readiness: the app answers, and so do its database and (where the
+    processes share one, ``REDIS_URL``) its cache; each is named as up or down."""
+    report = {"database": "up"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any database failure means not ready
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        report["database"] = "down"
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        report["cache"] = "up"
+        try:
+            cache.get("health")
+        except Exception:  # noqa: BLE001 - any cache failure means not ready
+            report["cache"] = "down"
+    if "down" in report.values():
+        return JsonResponse({"status": "unavailable", **report}, status=503)
+    return JsonResponse({"status": "ok", **report})
 
 
 @login_required
