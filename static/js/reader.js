@@ -768,6 +768,15 @@
       const url = (filters ? filters.getAttribute("action") : window.location.pathname) + (query ? "?" + query : "");
       htmx.ajax("GET", url, { target: "#reader-body", swap: "outerHTML" });
     };
+    // This page's own changes come back as events too; what the page already shows as
+    // the event says is left alone, so the text is not swapped under the person's hand.
+    const alreadyShown = (kind, data) => {
+      const entry = document.getElementById("entry-" + data.id);
+      if (kind === "annotation.trashed") return entry === null;
+      if (entry === null) return false;
+      const time = entry.querySelector("time");
+      return !!time && Date.parse(time.getAttribute("datetime")) >= Date.parse(data.updated_at);
+    };
     ["annotation.created", "annotation.updated", "annotation.trashed", "annotation.restored"].forEach((kind) => {
       source.addEventListener(kind, (event) => {
         let data = null;
@@ -776,7 +785,7 @@
         } catch (error) {
           return;
         }
-        if (!data || data.document !== documentId) return;
+        if (!data || data.document !== documentId || alreadyShown(kind, data)) return;
         // Several changes at once (a bulk import) make one fetch.
         if (refreshTimer === null) refreshTimer = window.setTimeout(refresh, 150);
       });
