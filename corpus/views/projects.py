@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -35,10 +35,11 @@ def health(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any database failure means not ready
         report["database"] = "down"
-    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    shared = caches["default"]
+    if isinstance(shared, RedisCache):
         report["cache"] = "up"
         try:
-            cache.get("health")
+            shared.get("health")
         except Exception:  # noqa: BLE001 - any cache failure means not ready
             report["cache"] = "down"
     if "down" in report.values():

@@ -22,15 +22,6 @@ from corpus.models import Event
 STREAM = "text/event-stream"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(call):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call()
-
-    return run
-
-
 def url(project) -> str:
     return f"/api/projects/{project.pk}/events/"
 

@@ -31,17 +31,6 @@ def _files(count: int, prefix: str = "Note") -> list[SimpleUploadedFile]:
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs what waits for a commit (the job's queueing) as if the request had committed."""
-
-    def run(call):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call()
-
-    return run
-
-
-@pytest.fixture
 def _import(committed):
     def post(client, project, files):
         return committed(
