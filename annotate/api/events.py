@@ -9,6 +9,7 @@ whom ``Annotation.objects.visible_to`` lets see the annotation, exactly as its l
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 
@@ -121,7 +122,9 @@ async def _stream(user: User | AnonymousUser, project_id: int, last_id: int) -> 
             return
         for chunk in chunks:
             yield chunk
-        if not chunks:
+        if chunks == [WAITING]:
+            await asyncio.sleep(1)
+        elif not chunks:
             await events.notifier.wait(project_id, settings.EVENTS_KEEPALIVE_SECONDS)
             yield KEEPALIVE
 
@@ -136,7 +139,9 @@ def _stream_in_thread(user: User | AnonymousUser, project_id: int, last_id: int)
         except PermissionError:
             return
         yield from chunks
-        if not chunks:
+        if chunks == [WAITING]:
+            time.sleep(1)
+        elif not chunks:
             time.sleep(0.5)
             yield KEEPALIVE
 

@@ -174,3 +174,16 @@ def test_events_older_than_the_kept_time_are_pruned(cast, life, settings):
 
     assert events.prune() == 1
     assert Event.objects.count() == 3
+
+
+def test_a_stream_waits_out_a_database_that_went_away(cast, monkeypatch):
+    from django.db import OperationalError
+
+    from annotate.api import events as stream
+
+    def gone(*args):
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(stream, "_next", gone)
+
+    assert stream._read(cast.bob, cast.project.pk, 41) == (41, [stream.WAITING])
