@@ -113,11 +113,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif env_bool("PG_SERVER_SIDE_BINDING", default=True):
-    # Parameters travel apart from the SQL, so psycopg prepares a query the fifth time
-    # a connection runs it and PostgreSQL stops re-planning it (about 0.3 ms a query).
-    # Turn off behind a pooler in transaction mode, which cannot keep prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+else:
+    if env_bool("PG_SERVER_SIDE_BINDING", default=True):
+        # Parameters travel apart from the SQL, so psycopg prepares a query the fifth time
+        # a connection runs it and PostgreSQL stops re-planning it (about 0.3 ms a query).
+        # Turn off behind a pooler in transaction mode, which cannot keep prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    if env_bool("PG_POOL", default=not DEBUG):
+        # Under ASGI each request runs in a thread of its own, and a connection kept per
+        # thread (CONN_MAX_AGE) would outlive it: each process instead keeps a pool of at
+        # most PG_POOL_SIZE connections (psycopg_pool), handed to requests in turn.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": int(os.environ.get("PG_POOL_SIZE", "10")),
+            "timeout": 20,
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
