@@ -478,6 +478,7 @@ def fault_database(cluster: Cluster, data: dict[str, Any], ports: list[int]) -> 
         if key not in (200, 201, 503) and key != "connection"
     }
     print(f"    answers other than 2xx and 503: {other or 'none'}")
+    print(f"    failed requests by kind: {dict(tally.errors.most_common(8))}")
 
 
 def fault_web(data: dict[str, Any], servers: list[Process], ports: list[int]) -> None:
@@ -502,6 +503,7 @@ def fault_web(data: dict[str, Any], servers: list[Process], ports: list[int]) ->
         "all from the other process)"
     )
     print(f"    surviving process /health/: {health(ports[0])}")
+    print(f"    failed requests by kind: {dict(tally.errors.most_common(8))}")
 
 
 def fault_worker(env: dict[str, str], logs: Path, data: dict[str, Any], port: int) -> None:
@@ -586,7 +588,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--faults", action="store_true")
     args = parser.parse_args()
-    levels = [int(level) for level in args.levels.split(",")]
+    levels = [int(level) for level in args.levels.split(",") if level.strip()]
 
     logs = Path(tempfile.mkdtemp(prefix="stancemap-load-logs-"))
     cluster = Cluster()

@@ -123,10 +123,13 @@ else:
         # Under ASGI each request runs in a thread of its own, and a connection kept per
         # thread (CONN_MAX_AGE) would outlive it: each process instead keeps a pool of at
         # most PG_POOL_SIZE connections (psycopg_pool), handed to requests in turn.
+        # A request waits at most PG_POOL_TIMEOUT seconds for one (then: 503). Each
+        # connection is checked as it is handed out (conn_health_checks), so that after a
+        # database restart no request gets a dead one.
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 2,
-            "max_size": int(os.environ.get("PG_POOL_SIZE", "10")),
-            "timeout": 20,
+            "max_size": int(os.environ.get("PG_POOL_SIZE", "16")),
+            "timeout": float(os.environ.get("PG_POOL_TIMEOUT", "5")),
         }
         DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}

@@ -23,6 +23,8 @@ from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
 
 DOCUMENTS_PER_PAGE = 50
+#: Seconds /health/ waits for a pooled database connection.
+HEALTH_TIMEOUT = 2
 
 
 @never_cache
@@ -31,8 +33,15 @@ def health(request: HttpRequest) -> JsonResponse:
     processes share one, ``REDIS_URL``) its cache; each is named as up or down."""
     report = {"database": "up"}
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        pool = getattr(connection, "pool", None)
+        if pool is not None:
+            # Not the requests' wait for a connection: the answer must come at once.
+            pool.open()  # as the first request would
+            with pool.connection(timeout=HEALTH_TIMEOUT) as pooled:
+                pooled.execute("SELECT 1")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any database failure means not ready
         report["database"] = "down"
     shared = caches["default"]
