@@ -61,7 +61,6 @@ def _authenticate(request: HttpRequest) -> User | AnonymousUser:
 
 def _setup(request: HttpRequest, pk: str) -> tuple[User | AnonymousUser, int | None]:
     """The caller and, if the caller belongs to it, the project's id."""
-    close_old_connections()
     user = _authenticate(request)
     project_id = whole_number(pk)
     if not user.is_authenticated or project_id is None:
@@ -86,7 +85,6 @@ def _visible(user: User | AnonymousUser, found: list[Event]) -> list[Event]:
 
 def _next(user: User | AnonymousUser, project_id: int, last_id: int) -> tuple[int, list[Event]]:
     """The events after ``last_id`` the caller may see, and the id to go on from."""
-    close_old_connections()
     if not Project.objects.visible_to(user).filter(pk=project_id).exists():
         raise PermissionError  # left the project while listening
     found = events.after(project_id, last_id)
@@ -110,10 +108,19 @@ def _read(user: User | AnonymousUser, project_id: int, last_id: int) -> tuple[in
     return last_id, [events.as_sse(event) for event in found]
 
 
+def _read_in_pool(
+    user: User | AnonymousUser, project_id: int, last_id: int
+) -> tuple[int, list[str]]:
+    """:func:`_read` in a thread shared by the streams, which no request start or end
+    tidies: a connection the database dropped, or one too old, is replaced first."""
+    close_old_connections()
+    return _read(user, project_id, last_id)
+
+
 async def _stream(user: User | AnonymousUser, project_id: int, last_id: int) -> AsyncIterator[str]:
     """Under ASGI: sleeps in the event loop until the project has news; reads run in a
     small pool of threads shared by every stream."""
-    read = sync_to_async(_read, thread_sensitive=False)
+    read = sync_to_async(_read_in_pool, thread_sensitive=False)
     yield OPENING
     while True:
         try:

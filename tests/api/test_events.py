@@ -21,6 +21,10 @@ from corpus.models import Event
 
 STREAM = "text/event-stream"
 
+# A stream that ends closes its request's database connection, as a request does; so
+# these tests run outside a transaction, where that connection is simply opened again.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def url(project) -> str:
     return f"/api/projects/{project.pk}/events/"
