@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Actor, Annotation, Claim
+from .models import Actor, Annotation, Claim, Curation
 
 
 @admin.register(Actor)
@@ -31,17 +31,34 @@ class AnnotationAdmin(SimpleHistoryAdmin):
         "claim",
         "stance",
         "created_by",
+        "final",
         "deleted_at",
     ]
-    list_filter = ["document__project", "stance", ("deleted_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "document__project",
+        "stance",
+        "final",
+        ("deleted_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["quote", "note", "actor__name", "claim__label", "document__title"]
     list_select_related = ["document", "actor", "claim", "created_by"]
-    raw_id_fields = ["document", "actor", "claim", "created_by", "deleted_by"]
+    raw_id_fields = ["document", "actor", "claim", "created_by", "deleted_by", "curated_from"]
     readonly_fields = ["quote", "version", "created_at", "updated_at"]
 
     @admin.display(description="quote")
     def quote_excerpt(self, obj: Annotation) -> str:
         return obj.quote if len(obj.quote) <= 80 else obj.quote[:79] + "…"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("document__text", "document__original")
+
+
+@admin.register(Curation)
+class CurationAdmin(SimpleHistoryAdmin):
+    list_display = ["document", "curated", "changed_by", "changed_at"]
+    list_filter = ["curated", "document__project"]
+    list_select_related = ["document", "changed_by"]
+    raw_id_fields = ["document", "changed_by"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("document__text", "document__original")

@@ -9,16 +9,21 @@ annotations under a click without searching the text. Every value is escaped.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from corpus.models import Document
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 from .models import Annotation, Stance
 from .representation import READER
@@ -49,17 +54,17 @@ class ReaderRow:
     username: str | None
     updated_at: datetime
     note: str
+    final: bool
 
 
 ROW_FIELDS = READER.sources
 
 
-def reader_rows(document: Document) -> list[ReaderRow]:
-    """The document's live annotations in reading order, in one query."""
-    return [
-        ReaderRow(*values)
-        for values in Annotation.objects.for_reader(document).values_list(*ROW_FIELDS)
-    ]
+def reader_rows(document: Document, user: User | AnonymousUser) -> list[ReaderRow]:
+    """The document's live annotations that ``user`` may see, in reading order, in one
+    query."""
+    annotations = Annotation.objects.visible_to(user).for_reader(document)
+    return [ReaderRow(*values) for values in annotations.values_list(*ROW_FIELDS)]
 
 
 def filter_options(rows: list[ReaderRow], key: str, name: str) -> list[tuple[str, str]]:
@@ -126,6 +131,16 @@ def render_entries(rows: list[ReaderRow]) -> SafeString:
     """
     parts: list[str] = []
     zone = timezone.get_current_timezone()
+    # Names repeat from row to row (a codebook's few actors and claims, a team's few
+    # annotators): each is escaped once.
+    names: dict[str, str] = {}
+
+    def named(text: str) -> str:
+        shown = names.get(text)
+        if shown is None:
+            shown = names[text] = escape(text)
+        return shown
+
     for row in rows:
         quote = _shorten(row.quote, QUOTE_SHOWN)
         note = (
@@ -135,18 +150,20 @@ def render_entries(rows: list[ReaderRow]) -> SafeString:
             else ""
         )
         stance = row.stance or "none"
-        when = row.updated_at.astimezone(zone)
+        when = row.updated_at.astimezone(zone).isoformat()
         parts.append(
             f'<li id="entry-{row.pk}" class="entry st-{stance}" data-id="{row.pk}" '
             f'data-start="{row.start}" data-end="{row.end}">'
             f'<a class="entry-quote" href="#document-text" data-id="{row.pk}">“{escape(quote)}”</a>'
             f'<span class="entry-tags"><span class="entry-actor">'
-            f"{escape(row.actor_name or 'no actor')}</span> · "
+            f"{named(row.actor_name or 'no actor')}</span> · "
             f'<span class="entry-stance">{STANCE_LABELS.get(stance, "no stance")}</span> · '
-            f'<span class="entry-claim">{escape(row.claim_label or "no claim")}</span></span>'
+            f'<span class="entry-claim">{named(row.claim_label or "no claim")}</span></span>'
             f"{note}"
-            f'<span class="entry-who">{escape(row.username or "unknown")}, '
-            f'<time datetime="{when.isoformat()}">{when:%Y-%m-%d %H:%M}</time></span></li>'
+            f'<span class="entry-who">{"Final, curated by " if row.final else ""}'
+            f"{named(row.username or 'unknown')}, "
+            # ISO 8601 cut to "YYYY-MM-DD HH:MM" (four-digit years: any moment stored).
+            f'<time datetime="{when}">{when[:10]} {when[11:16]}</time></span></li>'
         )
     return mark_safe("".join(parts))
 
@@ -161,31 +178,55 @@ def render_segments(text: str, annotations: Sequence[Annotation | ReaderRow]) ->
     segment where annotations begin carries their stance signs (``data-marks``).
     """
     bounds = sorted({0, len(text), *(a.start for a in annotations), *(a.end for a in annotations)})
-    by_start = sorted(annotations, key=lambda a: (a.start, -a.end, a.pk))
-    active: list[Annotation | ReaderRow] = []
+    # Each annotation as a tuple of what a segment writes of it, computed once: the
+    # active ones are kept in reading order (for ``data-ids``) and outermost first (for
+    # the layers, the marks and the innermost one, which is the last).
+    spans = sorted(
+        (
+            a.start,
+            -a.end,
+            a.pk,
+            a.end,
+            str(a.pk),
+            a.stance or "none",
+            (a.start - a.end, a.start, a.pk),
+        )
+        for a in annotations
+    )
+    active: list[tuple] = []
+    outer_first: list[tuple] = []
     following = 0
     parts: list[str] = []
     for low, high in zip(bounds, bounds[1:], strict=False):
-        while following < len(by_start) and by_start[following].start <= low:
-            active.append(by_start[following])
+        started = following
+        while following < len(spans) and spans[following][0] <= low:
+            span = spans[following]
+            active.append(span)
+            insort(outer_first, span, key=_outer_first)
             following += 1
-        active = [a for a in active if a.end > low]
+        if active:
+            active = [span for span in active if span[3] > low]
+            outer_first = [span for span in outer_first if span[3] > low]
         piece = escape(text[low:high])
         if not active:
             parts.append(f'<span data-s="{low}">{piece}</span>')
             continue
-        inner = min(active, key=lambda a: (a.end - a.start, -a.start, -a.pk))
-        depth = min(len(active), MAX_DRAWN_DEPTH)
-        ids = " ".join(str(a.pk) for a in active)
-        outer_first = sorted(active, key=lambda a: (a.start - a.end, a.start, a.pk))
-        layers = " ".join(
-            f"l{n}-{a.stance or 'none'}"
-            for n, a in enumerate(outer_first[-MAX_DRAWN_DEPTH:], start=1)
+        inner = outer_first[-1]
+        drawn = outer_first[-MAX_DRAWN_DEPTH:]
+        layers = " ".join(f"l{n}-{span[5]}" for n, span in enumerate(drawn, start=1))
+        marks = (
+            "".join(STANCE_MARKS[span[5]] for span in outer_first if span[0] == low)
+            if following > started
+            else ""
         )
-        marks = "".join(STANCE_MARKS[a.stance or "none"] for a in outer_first if a.start == low)
         marked = f' data-marks="{marks}"' if marks else ""
         parts.append(
-            f'<span class="hl st-{inner.stance or "none"} d{depth} {layers}" data-s="{low}" '
-            f'data-ids="{ids}" data-top="{inner.pk}"{marked}>{piece}</span>'
+            f'<span class="hl st-{inner[5]} d{min(len(active), MAX_DRAWN_DEPTH)} {layers}" '
+            f'data-s="{low}" data-ids="{" ".join(span[4] for span in active)}" '
+            f'data-top="{inner[2]}"{marked}>{piece}</span>'
         )
     return mark_safe("".join(parts))
+
+
+def _outer_first(span: tuple) -> tuple:
+    return span[6]

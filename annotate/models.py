@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-from corpus.models import Document, Project, RoleQuerySet
+from corpus.models import Document, Project, Role, RoleQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -99,14 +99,37 @@ def complete(path: str = "") -> Q:
     return Q(**{f"{path}{name}__isnull": False for name in ("actor", "claim", "stance")})
 
 
+#: The roles that see every annotator's work, with or without independent coding.
+SEES_EVERYONE = (Role.OWNER, Role.CURATOR, Role.VIEWER)
+
+
 class AnnotationQuerySet(RoleQuerySet["Annotation"]):
     memberships = "document__project__memberships"
 
     def visible_to(self, user: User | AnonymousUser) -> AnnotationQuerySet:
-        """Annotations (trashed ones included) of the projects the user belongs to."""
+        """Annotations (trashed ones included) of the projects the user belongs to, as
+        far as the user's role lets them see: in a project with independent coding an
+        annotator sees only their own, while owners, curators and viewers see
+        everyone's. The one place this rule lives; every read of annotations starts here.
+
+        One join on the user's membership: the conditions of one ``filter()`` share it."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(document__project__memberships__user=user)
+        membership = "document__project__memberships"
+        return self.filter(
+            Q(**{f"{membership}__user": user}),
+            Q(**{f"{membership}__role__in": SEES_EVERYONE})
+            | Q(document__project__independent_coding=False)
+            | Q(created_by=user),
+        )
+
+    def coded(self) -> AnnotationQuerySet:
+        """The annotators' own annotations, without the curators' final copies."""
+        return self.filter(final=False)
+
+    def final_of_curated(self) -> AnnotationQuerySet:
+        """Final annotations of the documents whose curation is finished."""
+        return self.filter(final=True, document__curation__curated=True)
 
     def alive(self) -> AnnotationQuerySet:
         """Annotations that are not in the trash."""
@@ -166,6 +189,17 @@ class Annotation(models.Model):
         blank=True,
         related_name="+",
     )
+    final = models.BooleanField(
+        default=False, help_text="One of the document's final annotations, set by curation."
+    )
+    curated_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="curated_copies",
+        help_text="The annotator's annotation this final annotation was accepted from.",
+    )
 
     objects = AnnotationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -194,3 +228,25 @@ class Annotation(models.Model):
     @property
     def is_trashed(self) -> bool:
         return self.deleted_at is not None
+
+
+class Curation(models.Model):
+    """A document's curation: whether its final annotations are settled, by whom, when.
+
+    Kept here rather than on the document, since the corpus knows nothing of annotations;
+    a document without a row is not curated."""
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="curation")
+    curated = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["document_id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {'curated' if self.curated else 'not curated'}"

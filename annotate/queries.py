@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
@@ -11,12 +12,17 @@ from corpus.models import Assignment, Document, Project
 
 from .models import Annotation, complete
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def _count(condition: Q, **outer: OuterRef) -> Coalesce:
+
+def _count(condition: Q, user: Any = None, **outer: OuterRef) -> Coalesce:
     """The live annotations that meet ``condition`` and match the outer row (``outer``:
-    field → ``OuterRef``), counted in a subquery; 0 for none."""
+    field → ``OuterRef``), counted in a subquery; 0 for none. With ``user``, only the
+    annotations that user may see count."""
+    annotations = Annotation.objects.visible_to(user) if user is not None else Annotation.objects
     counted = (
-        Annotation.objects.filter(condition, deleted_at__isnull=True, **outer)
+        annotations.filter(condition, deleted_at__isnull=True, **outer)
         .order_by()
         .values("document")
         .annotate(n=Count("id"))
@@ -25,16 +31,19 @@ def _count(condition: Q, **outer: OuterRef) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def with_annotation_counts(queryset: QuerySet[Document]) -> QuerySet[Document]:
-    """Adds ``annotation_count`` and ``statement_count`` (live ones only) in the same query.
+def with_annotation_counts(
+    queryset: QuerySet[Document], user: User | AnonymousUser
+) -> QuerySet[Document]:
+    """Adds ``annotation_count`` and ``statement_count`` (live ones the user may see)
+    in the same query.
 
     Subqueries rather than a join keep the count right next to other annotations such
     as a search rank, and keep the list's grouping out of the query.
     """
     mine = {"document": OuterRef("pk")}
     return queryset.annotate(
-        annotation_count=_count(Q(), **mine),
-        statement_count=_count(complete(), **mine),
+        annotation_count=_count(Q(), user, **mine),
+        statement_count=_count(complete(), user, **mine),
     )
 
 

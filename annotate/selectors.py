@@ -16,11 +16,78 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
+from corpus.access import role_in
 from corpus.dates import published_between
-from corpus.models import Project
+from corpus.models import Project, Role
 
 from .models import Actor, Annotation, AnnotationQuerySet, Claim, complete
 from .names import mentions, name_key, names_of, same_name, search_key
+
+# Whose annotations an analysis counts ----------------------------------------------------
+
+FINAL = "final"
+ALL = "all"
+
+
+class SourceError(ValueError):
+    """A ``source`` that is neither ``final``, ``all`` nor an annotator of the project."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Whose annotations the stance matrix, the statement table, the networks and the
+    exports count: the final annotations of curated documents (``final``), every
+    annotator's own (``all``, the curators' final copies left out), or one annotator's
+    (a username). ``default`` says the caller did not choose."""
+
+    value: str
+    final: bool = False
+    annotator: int | None = None
+    default: bool = False
+
+    def apply(self, annotations: AnnotationQuerySet) -> AnnotationQuerySet:
+        if self.final:
+            return annotations.final_of_curated()
+        annotations = annotations.coded()
+        if self.annotator is not None:
+            annotations = annotations.filter(created_by_id=self.annotator)
+        return annotations
+
+    @property
+    def description(self) -> str:
+        if self.final:
+            return "the final annotations of curated documents"
+        if self.annotator is not None:
+            return f"the annotations of {self.value}"
+        return "every annotator's annotations"
+
+
+def default_source(project: Project, role: Role | None) -> Source:
+    """Final annotations of curated documents in a project with independent coding (for
+    those who see everyone's work; an annotator's default is their own), else everyone's."""
+    if project.independent_coding and role is not None and role != Role.ANNOTATOR:
+        return Source(FINAL, final=True, default=True)
+    return Source(ALL, default=True)
+
+
+def annotation_source(project: Project, value: str | None, user: Any) -> Source:
+    """The ``source`` a request names: ``final``, ``all``, an annotator's username, or
+    nothing for the project's default. Raises ``SourceError`` for anything else."""
+    if not value:
+        return default_source(project, role_in(user, project))
+    if value == FINAL:
+        return Source(FINAL, final=True)
+    if value == ALL:
+        return Source(ALL)
+    found = (
+        project.memberships.filter(user__username=value).values_list("user_id", flat=True).first()
+    )
+    if found is None:
+        raise SourceError(
+            f"“{value[:100]}” is not a source; use final, all or the username of a member."
+        )
+    return Source(value, annotator=found)
+
 
 # Statements -------------------------------------------------------------------------
 
@@ -39,13 +106,24 @@ class StatementFilter:
     exclude_actors: tuple[int, ...] = ()
     exclude_claims: tuple[int, ...] = ()
     exclude_sources: tuple[str, ...] = ()
+    #: Whose annotations count (by default every annotator's own, as ``Source(ALL)``).
+    origin: Source | None = None
+    #: The user the statements are shown to: only what they may see counts.
+    viewer: Any = field(default=None, compare=False)
 
 
 def statements(project: Project, filters: StatementFilter | None = None) -> AnnotationQuerySet:
     """The project's live, complete statements that pass the filters: what the stance
     matrix counts, the statement table lists and the networks are computed from."""
     filters = filters or StatementFilter()
-    queryset = Annotation.objects.alive().statements().filter(document__project=project)
+    annotations = (
+        Annotation.objects.visible_to(filters.viewer)
+        if filters.viewer is not None
+        else Annotation.objects.all()
+    )
+    queryset = (filters.origin or Source(ALL)).apply(
+        annotations.alive().statements().filter(document__project=project)
+    )
     if filters.source:
         queryset = queryset.filter(document__source_name=filters.source)
     if filters.start or filters.end:
@@ -193,10 +271,13 @@ def stance_matrix(
 # The codebook -----------------------------------------------------------------------
 
 
-def with_usage(entries: QuerySet[Any]) -> QuerySet[Any]:
+def with_usage(entries: QuerySet[Any], by: int | None = None) -> QuerySet[Any]:
     """Actors or claims with their number of live annotations and of complete
-    statements, counted in the same query as the entries themselves."""
+    statements, counted in the same query as the entries themselves; with ``by``, only
+    that user's annotations count."""
     alive = Q(annotations__deleted_at__isnull=True)
+    if by is not None:
+        alive &= Q(annotations__created_by_id=by)
     return entries.annotate(
         annotation_count=Count("annotations", filter=alive),
         statement_count=Count("annotations", filter=alive & complete("annotations__")),
@@ -219,7 +300,9 @@ def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     return claims.filter(pk__in=matching_ids(claims, query, "label", "description"))
 
 
-def actors_page(project: Project, *, query: str = "", kind: str = "") -> QuerySet[Actor]:
+def actors_page(
+    project: Project, *, query: str = "", kind: str = "", by: int | None = None
+) -> QuerySet[Actor]:
     """The actors page: the project's actors with their usage, by name, searched by
     name or alias and filtered by kind."""
     actors: QuerySet[Actor] = Actor.objects.filter(project=project).select_related("affiliation")
@@ -227,10 +310,12 @@ def actors_page(project: Project, *, query: str = "", kind: str = "") -> QuerySe
         actors = search_actors(actors, query)
     if kind:
         actors = actors.filter(kind=kind)
-    return with_usage(actors).order_by(Lower("name"), "id")
+    return with_usage(actors, by).order_by(Lower("name"), "id")
 
 
-def claims_page(project: Project, *, query: str = "", parent: str = "") -> QuerySet[Claim]:
+def claims_page(
+    project: Project, *, query: str = "", parent: str = "", by: int | None = None
+) -> QuerySet[Claim]:
     """The claims page: the project's claims with their usage, by label, searched by
     label or description, and filtered by parent (an id, or "none" for the top level)."""
     claims: QuerySet[Claim] = Claim.objects.filter(project=project).select_related("parent")
@@ -240,7 +325,7 @@ def claims_page(project: Project, *, query: str = "", parent: str = "") -> Query
         claims = claims.filter(parent__isnull=True)
     elif parent:
         claims = claims.filter(parent_id=int(parent))
-    return with_usage(claims).order_by(Lower("label"), "id")
+    return with_usage(claims, by).order_by(Lower("label"), "id")
 
 
 def actor_named(project: Project, name: str) -> Actor | None:
@@ -310,11 +395,12 @@ def suggestions(project: Project, kind: str, query: str) -> Suggestions:
 # The trash --------------------------------------------------------------------------
 
 
-def trash_page(project: Project) -> QuerySet[Annotation]:
-    """The project's trashed annotations, last trashed first, with what the trash page
-    shows of each (its document, tags and who trashed it) and nothing more."""
+def trash_page(project: Project, user: Any) -> QuerySet[Annotation]:
+    """The project's trashed annotations that ``user`` may see, last trashed first, with
+    what the trash page shows of each (its document, tags and who trashed it)."""
     return (
-        Annotation.objects.trashed()
+        Annotation.objects.visible_to(user)
+        .trashed()
         .filter(document__project=project)
         .select_related("document", "actor", "claim", "deleted_by")
         .only(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, codebook, network_statements, reader, trash
+from .views import agreement, analysis, codebook, curation, network_statements, reader, trash
 
 app_name = "annotate"
 
@@ -47,6 +47,27 @@ urlpatterns = [
     ),
     path("projects/<slug:project>/suggest/actors/", reader.suggest_actors, name="suggest-actors"),
     path("projects/<slug:project>/suggest/claims/", reader.suggest_claims, name="suggest-claims"),
+    path("projects/<slug:project>/agreement/", agreement.agreement, name="agreement"),
+    path(
+        "projects/<slug:project>/documents/<int:document>/curation/",
+        curation.curation,
+        name="curation",
+    ),
+    path(
+        "projects/<slug:project>/documents/<int:document>/curation/state/",
+        curation.mark,
+        name="curation-mark",
+    ),
+    path(
+        "projects/<slug:project>/documents/<int:document>/curation/<int:annotation>/accept/",
+        curation.accept,
+        name="curation-accept",
+    ),
+    path(
+        "projects/<slug:project>/documents/<int:document>/curation/<int:annotation>/reject/",
+        curation.reject,
+        name="curation-reject",
+    ),
     path("projects/<slug:project>/matrix/", analysis.matrix, name="matrix"),
     path(
         "projects/<slug:project>/statements/export/",

@@ -11,7 +11,12 @@ exact spans and the pairwise kappas; and the same with overlap matching. Median 
 
     .venv/bin/python bench/agreement_bench.py [--annotations 10000] [--documents 100]
 
-Target: well under 2 s per field, shaping included.
+With ``--api`` it stores the same annotations in a throwaway test database (SQLite, or
+PostgreSQL with ``DATABASE_URL``; ``TEST_DATABASE_NAME`` names it) and times the whole
+request ``GET /api/projects/<id>/agreement/?field=...`` instead: reading the rows,
+the measures, the labels and the disagreeing passages, and the JSON. Median of 5.
+
+Target: under 2 s per field, shaping (and with ``--api`` the whole request) included.
 """
 
 from __future__ import annotations
@@ -70,12 +75,103 @@ def run(rows: list[Row], lengths: dict[int, int], field: str, match: str) -> dic
     return agreement(units, lengths, ANNOTATORS, match=match)  # type: ignore[arg-type]
 
 
+def api(rows: list[Row], lengths: dict[int, int]) -> None:
+    """Time the agreement API over ``rows`` stored in a throwaway database."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from annotate.models import Actor, Claim
+    from annotate.services.annotations import NewAnnotation, create_annotations
+    from corpus.models import Membership, Project, Role
+    from corpus.services import create_document
+
+    setup_test_environment()
+    settings.DEBUG = False
+    connection.settings_dict["TEST"]["NAME"] = (
+        os.environ.get("TEST_DATABASE_NAME") or "test_agreement_bench"
+        if connection.vendor == "postgresql"
+        else None
+    )
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        project = Project.objects.create(name="Bench", slug="bench", independent_coding=True)
+        owner = User.objects.create_user("owner")
+        Membership.objects.create(project=project, user=owner, role=Role.OWNER)
+        coders = {}
+        for name in ANNOTATORS:
+            coders[name] = User.objects.create_user(name)
+            Membership.objects.create(project=project, user=coders[name], role=Role.ANNOTATOR)
+        actors = {n: Actor.objects.create(project=project, name=f"Actor {n}") for n in range(1, 51)}
+        claims = {
+            n: Claim.objects.create(project=project, label=f"Claim {n}") for n in range(1, 31)
+        }
+        rng = random.Random(2)
+        documents = {
+            d: create_document(
+                project=project,
+                title=f"Document {d}",
+                text="".join(rng.choice("abcdefgh ") for _ in range(length - 5)) + f" {d:04}",
+            )
+            for d, length in lengths.items()
+        }
+        for name in ANNOTATORS:
+            create_annotations(
+                items=[
+                    NewAnnotation(
+                        document=documents[d],
+                        start=s,
+                        end=e,
+                        actor=actors[ac] if ac else None,
+                        claim=claims[cl] if cl else None,
+                        stance=st,
+                    )
+                    for d, s, e, who, ac, cl, st in rows
+                    if who == name
+                ],
+                created_by=coders[name],
+            )
+        client = Client()
+        client.force_login(owner)
+        print(f"database: {connection.vendor}")
+        for match in ("exact", "overlap"):
+            for field in FIELDS:
+                url = f"/api/projects/{project.pk}/agreement/?field={field}&match={match}"
+                times = []
+                for _ in range(5):
+                    began = time.perf_counter()
+                    response = client.get(url)
+                    times.append(time.perf_counter() - began)
+                assert response.status_code == 200, response.content[:300]
+                unitizing, coding = response.json()["unitizing"], response.json()["coding"]
+                print(
+                    f"{match:7} {field:9} {statistics.median(times) * 1000:7.1f} ms  "
+                    f"alpha-U {unitizing['alpha']:.3f}  alpha {coding['alpha']:.3f} "
+                    f"({coding['units']} units)  whole request"
+                )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--annotations", type=int, default=10_000)
     parser.add_argument("--documents", type=int, default=100)
+    parser.add_argument("--api", action="store_true", help="time the API request instead")
     args = parser.parse_args()
     rows, lengths = generate(args.annotations, args.documents)
+    if args.api:
+        print(f"{len(rows)} annotations, {len(lengths)} documents, {len(ANNOTATORS)} annotators")
+        api(rows, lengths)
+        return
     print(
         f"{len(rows)} annotations, {len(lengths)} documents, "
         f"{sum(lengths.values())} code points, {len(ANNOTATORS)} annotators"

@@ -113,25 +113,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-else:
-    if env_bool("PG_SERVER_SIDE_BINDING", default=True):
-        # Parameters travel apart from the SQL, so psycopg prepares a query the fifth time
-        # a connection runs it and PostgreSQL stops re-planning it (about 0.3 ms a query).
-        # Turn off behind a pooler in transaction mode, which cannot keep prepared statements.
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
-    if env_bool("PG_POOL", default=not DEBUG):
-        # Under ASGI each request runs in a thread of its own, and a connection kept per
-        # thread (CONN_MAX_AGE) would outlive it: each process instead keeps a pool of at
-        # most PG_POOL_SIZE connections (psycopg_pool), handed to requests in turn.
-        # A request waits at most PG_POOL_TIMEOUT seconds for one (then: 503). Each
-        # connection is checked as it is handed out (conn_health_checks), so that after a
-        # database restart no request gets a dead one.
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 2,
-            "max_size": int(os.environ.get("PG_POOL_SIZE", "16")),
-            "timeout": float(os.environ.get("PG_POOL_TIMEOUT", "5")),
-        }
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that asks the socket rather than the server
+    # and moments loaded in C (see corpus/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "corpus.postgresql"
+if DATABASES["default"]["ENGINE"] == "corpus.postgresql" and env_bool(
+    "PG_SERVER_SIDE_BINDING", default=True
+):
+    # Parameters travel apart from the SQL, so psycopg prepares a query the fifth time
+    # a connection runs it and PostgreSQL stops re-planning it (about 0.3 ms a query).
+    # Turn off behind a pooler in transaction mode, which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+if DATABASES["default"]["ENGINE"] == "corpus.postgresql" and env_bool("PG_POOL", default=not DEBUG):
+    # Under ASGI each request runs in a thread of its own, and a connection kept per
+    # thread (CONN_MAX_AGE) would outlive it: each process instead keeps a pool of at
+    # most PG_POOL_SIZE connections (psycopg_pool), handed to requests in turn.
+    # A request waits at most PG_POOL_TIMEOUT seconds for one (then: 503). Each
+    # connection is checked as it is handed out (conn_health_checks), so that after a
+    # database restart no request gets a dead one.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": int(os.environ.get("PG_POOL_SIZE", "16")),
+        "timeout": float(os.environ.get("PG_POOL_TIMEOUT", "5")),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -287,7 +292,7 @@ REST_FRAMEWORK = {
     },
     # JSON only: the interactive documentation is Swagger UI at /api/docs/, which runs
     # under the Content Security Policy; DRF's browsable pages need inline styles.
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["corpus.api.renderers.JSONRenderer"],
     # JSON with a size limit; the file import and the token endpoint add their forms.
     "DEFAULT_PARSER_CLASSES": ["corpus.api.parsers.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "corpus.api.errors.api_exception_handler",

@@ -53,11 +53,37 @@ reach them too:
 - ``annotate.api.serializers.prefetch_references``: the document a new annotation names,
   the caller's role and the actor's and claim's projects, in one query.
   Test: A ``test_the_references_query_reads_what_the_orm_reads``.
-- ``corpus.api.authentication.TokenAuthentication``: the token's user, by one join.
+- ``corpus.api.authentication.TokenAuthentication``: the token's user, by one join,
+  read with a plain cursor and built with ``from_db`` and the backend's converters.
   Test: C ``test_a_token_loads_the_user_the_orm_loads``.
 - ``corpus.importing.pipeline._find_duplicates`` (PostgreSQL): the batch's known texts by
   one ``= ANY`` array parameter, where SQLite asks the ORM in chunks. Tests: the
   duplicate tests of ``tests/corpus/test_import.py``, which run on both databases.
+
+Reads and answers outside the ORM's and DRF's own code
+------------------------------------------------------
+
+These write nothing either, but stand in for code of Django or DRF on every request, so
+an upgrade of either, or a new field in an answer, must be checked against them:
+
+- ``corpus.api.renderers.JSONRenderer``: the API's JSON written by orjson in place of
+  DRF's encoder, escaping U+2028 and U+2029 as DRF does.
+  Test: C ``test_the_api_renderer_writes_what_drf_writes``.
+- ``annotate.api.annotations.AnnotationViewSet.list``: a page of annotations read as
+  rows by ``annotate.representation.Shape.json_rows`` (``for_json``), moments left
+  to the renderer. Test: A ``test_a_listed_page_is_what_drf_writes_of_the_instances``.
+- ``corpus.api.writes.fresh_field`` (``StrictFields.get_fields``): a write's serializer
+  makes its fields from their declared arguments instead of DRF's deep copy.
+  Test: C ``test_fresh_fields_are_the_fields_drf_copies``.
+- ``corpus.api.filters.ApiFilterSet``: each request's filters are shallow copies (a
+  method filter bound to its copy) instead of deep ones, and one form class per filter
+  set is kept after the first request; neither where a filter's field depends on the
+  request. Test: C ``test_filters_copied_shallowly_filter_as_deep_copies_do``, and the
+  filter tests of ``tests/api``.
+- ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check asks the
+  socket, not the server, for an idle connection, and moments load with psycopg's loader
+  in C. Tests: C ``test_moments_load_as_django_loads_them``,
+  ``test_the_health_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_one``.
 """
 
 from __future__ import annotations

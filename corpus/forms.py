@@ -33,6 +33,18 @@ class ProjectForm(forms.Form):
     )
 
 
+class ProjectSettingsForm(ProjectForm):
+    independent_coding = forms.BooleanField(
+        label="Independent coding",
+        required=False,
+        help_text="Annotators see only their own annotations, in the reader, the lists, the "
+        "API, the exports and the analyses, so that they cannot copy each other; owners, "
+        "curators and viewers see everyone's. The stance matrix, networks and exports then "
+        "count the final annotations of curated documents. Turning it off shows everything "
+        "again; nothing is lost either way.",
+    )
+
+
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.ANNOTATOR)
     email = forms.EmailField(

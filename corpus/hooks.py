@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import IntegerField, QuerySet, Value
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
     from rest_framework.response import Response
 
     from .models import Assignment, Document, Project
@@ -61,7 +62,9 @@ def registered_importers() -> dict[str, Importer]:
 # Document list annotators: apps add columns (such as annotation counts) to the
 # project's document list in the same query, one function per app.
 
-DocumentListAnnotator = Callable[[QuerySet["Document"]], QuerySet["Document"]]
+DocumentListAnnotator = Callable[
+    [QuerySet["Document"], "User | AnonymousUser"], QuerySet["Document"]
+]
 
 _document_list_annotators: list[DocumentListAnnotator] = []
 
@@ -72,10 +75,12 @@ def register_document_list_annotator(annotator: DocumentListAnnotator) -> None:
         _document_list_annotators.append(annotator)
 
 
-def annotate_document_list(queryset: QuerySet[Document]) -> QuerySet[Document]:
-    """The queryset with every registered app's columns added."""
+def annotate_document_list(
+    queryset: QuerySet[Document], user: User | AnonymousUser
+) -> QuerySet[Document]:
+    """The queryset with every registered app's columns added, as ``user`` may see them."""
     for annotator in _document_list_annotators:
-        queryset = annotator(queryset)
+        queryset = annotator(queryset, user)
     return queryset
 
 

@@ -71,6 +71,11 @@ class Project(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    independent_coding = models.BooleanField(
+        default=False,
+        help_text="Annotators see only their own annotations; owners, curators and viewers "
+        "see everyone's.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="projects"

@@ -353,6 +353,43 @@ def create_project(*, name: str, owner: User, description: str = "") -> Project:
     return project
 
 
+def update_project(
+    *,
+    project: Project,
+    changed_by: User,
+    name: str | None = None,
+    description: str | None = None,
+    independent_coding: bool | None = None,
+) -> Project:
+    """Change a project's name, description or independent coding (owners; the caller
+    checks). Turning independent coding on or off only changes who sees what."""
+    problems = {
+        field: [problem]
+        for field, value in (("name", name), ("description", description))
+        if value is not None and (problem := text_problem(value))
+    }
+    if problems:
+        raise ValidationError(problems)
+    changed: list[str] = []
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationError(
+                {"name": ValidationError("A project needs a name.", code="required")}
+            )
+        project.name = name
+        changed.append("name")
+    if description is not None:
+        project.description = description
+        changed.append("description")
+    if independent_coding is not None:
+        project.independent_coding = independent_coding
+        changed.append("independent_coding")
+    if changed:
+        project.save(update_fields=changed)
+    return project
+
+
 # Members -------------------------------------------------------------------------------
 
 

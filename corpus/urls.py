@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/<slug:project>/", projects.project_detail, name="project-detail"),
     path("projects/<slug:project>/import/", imports.import_documents, name="import"),
     path("projects/<slug:project>/import/jobs/<int:job>/", imports.import_job, name="import-job"),
+    path("projects/<slug:project>/settings/", projects.project_settings, name="project-settings"),
     path(
         "projects/<slug:project>/documents/<int:document>/edit/",
         documents.document_edit,

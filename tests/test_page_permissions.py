@@ -7,7 +7,9 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from corpus.models import Membership
+from annotate.models import Annotation, Curation
+from annotate.services.curation import accept_annotation
+from corpus.models import Membership, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +22,7 @@ def names(world, cast):
     found = {key: getattr(value, "pk", value) for key, value in vars(world).items()}
     found["project"] = cast.project.slug
     found["carol"] = Membership.objects.get(project=cast.project, user=cast.carol).pk
+    found["final"] = accept_annotation(annotation=world.annotation, accepted_by=cast.cora).pk
     return SimpleNamespace(**found)
 
 
@@ -51,6 +54,9 @@ PAGES = [
     ("statements export", "annotate:statements-export", ["project"]),
     ("network", "annotate:network", ["project"]),
     ("api token", "corpus:api-token", []),
+    ("settings", "corpus:project-settings", ["project"]),
+    ("agreement", "annotate:agreement", ["project"]),
+    ("curation", "annotate:curation", ["project", "document"]),
 ]
 
 # Expected status for alice, cora, bob, carol and mallory. The codebook's forms open only
@@ -82,6 +88,10 @@ PAGE_EXPECTED = {
     "statements export": (200, 200, 200, 200, 404),
     "network": (200, 200, 200, 200, 404),
     "api token": (200, 200, 200, 200, 200),
+    "settings": (200, 403, 403, 403, 404),
+    # Without independent coding every member sees every coder's work.
+    "agreement": (200, 200, 200, 200, 404),
+    "curation": (200, 200, 403, 403, 404),
 }
 
 # Writes through pages: (name, url name, url arguments, form data).
@@ -99,6 +109,15 @@ WRITES = [
     ("unassign", "corpus:assignment-remove", ["project", "assignment"], {}),
     ("mark bob's document done", "corpus:assignment-done", ["project", "assignment"], {}),
     ("reopen bob's document", "corpus:assignment-reopen", ["project", "assignment"], {}),
+    (
+        "change the settings",
+        "corpus:project-settings",
+        ["project"],
+        {"name": "Renamed", "independent_coding": "on"},
+    ),
+    ("accept", "annotate:curation-accept", ["project", "document", "annotation"], {}),
+    ("reject", "annotate:curation-reject", ["project", "document", "final"], {}),
+    ("mark curated", "annotate:curation-mark", ["project", "document"], {"curated": "1"}),
 ]
 
 WRITE_EXPECTED = {
@@ -110,6 +129,10 @@ WRITE_EXPECTED = {
     "unassign": (302, 403, 403, 403, 404),
     "mark bob's document done": (302, 403, 302, 403, 404),
     "reopen bob's document": (302, 403, 302, 403, 404),
+    "change the settings": (302, 403, 403, 403, 404),
+    "accept": (302, 302, 403, 403, 404),
+    "reject": (302, 302, 403, 403, 404),
+    "mark curated": (302, 302, 403, 403, 404),
 }
 
 
@@ -141,8 +164,15 @@ def test_each_role_gets_its_answer_from_every_new_write(
     client, cast, names, user, name, url_name, args, data
 ):
     client.force_login(getattr(cast, user))
+    finals = set(Annotation.objects.alive().filter(final=True).values_list("pk", flat=True))
     response = client.post(url_of(names, url_name, args), form_of(names, data))
     assert response.status_code == WRITE_EXPECTED[name][USERS.index(user)]
+    if response.status_code >= 400:  # refused: nothing changed
+        assert Project.objects.get(pk=cast.project.pk).name == cast.project.name
+        assert not Curation.objects.exists()
+        assert finals == set(
+            Annotation.objects.alive().filter(final=True).values_list("pk", flat=True)
+        )
 
 
 @pytest.mark.parametrize(("name", "url_name", "args"), PAGES, ids=[p[0] for p in PAGES])

@@ -19,7 +19,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from corpus.access import acting_user, caller_role, require_annotator
+from corpus.access import acting_user, caller_role, require_annotator, require_curator
 from corpus.api.errors import ERRORS, ErrorSerializer, PreconditionFailed
 from corpus.api.fields import IdFilter, IdLookupMixin
 from corpus.api.filters import ApiFilterSet, PublishedFilter
@@ -28,12 +28,14 @@ from corpus.api.schema import LOCATION
 
 from .. import exports
 from ..models import Annotation, Stance, complete
+from ..representation import API
 from ..services.annotations import create_annotation, update_annotation
+from ..services.curation import accept_annotation, require_editor
 from ..services.trash import restore_annotation, trash_annotation
 from .bulk import BulkCreateMixin
 from .errors import etag_for
 from .exports import ExportMixin
-from .serializers import LIST_VALUES, AnnotationSerializer, annotation_json, row_json
+from .serializers import AnnotationSerializer, annotation_json
 
 
 class WebAnnotationRenderer(JSONRenderer):
@@ -58,6 +60,10 @@ class AnnotationFilter(ApiFilterSet):
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Changed at or after this moment (ISO 8601), for incremental syncing.",
+    )
+    final = django_filters.BooleanFilter(
+        field_name="final",
+        help_text="true: only final annotations (set by curation); false: the annotators' own.",
     )
     complete = django_filters.BooleanFilter(
         method="statements",
@@ -181,9 +187,8 @@ class AnnotationViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Rows as plain values: a page of 1,000 builds no model instances.
-        rows = self.filter_queryset(self.get_queryset()).values(*LIST_VALUES)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response([row_json(row) for row in page])  # type: ignore[union-attr]
+        page = self.paginate_queryset(API.json_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(page)
 
     def _answer(self, annotation: Annotation, status_code: int = 200, **headers: str) -> Response:
         return Response(
@@ -235,7 +240,7 @@ class AnnotationViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         annotation = self.get_object()
-        require_annotator(caller_role(annotation))
+        require_editor(annotation, caller_role(annotation))
         version = expected_version(request, annotation)
         serializer = self.get_serializer(annotation, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -249,7 +254,7 @@ class AnnotationViewSet(
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         annotation = self.get_object()
-        require_annotator(caller_role(annotation))
+        require_editor(annotation, caller_role(annotation))
         annotation = trash_annotation(
             annotation=annotation,
             trashed_by=acting_user(request),
@@ -269,7 +274,30 @@ class AnnotationViewSet(
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str) -> Response:
         annotation = self.get_object()
-        require_annotator(caller_role(annotation))
+        require_editor(annotation, caller_role(annotation))
         return self._answer(
             restore_annotation(annotation=annotation, restored_by=acting_user(request))
+        )
+
+    @extend_schema(
+        summary="Accept an annotator's annotation into the document's final annotations "
+        "(curators and owners)",
+        description=(
+            "Copies the annotation into a new final annotation (`final: true`, "
+            "`curated_from`: this annotation's id); the history names who accepted whose "
+            "annotation, and when. A final annotation, or one already accepted, is refused."
+        ),
+        parameters=[LOCATION, ETAG],
+        request=None,
+        responses={201: AnnotationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        annotation = self.get_object()
+        require_curator(caller_role(annotation))
+        final = accept_annotation(annotation=annotation, accepted_by=acting_user(request))
+        return self._answer(
+            Annotation.objects.select_related("created_by").get(pk=final.pk),
+            status.HTTP_201_CREATED,
+            Location=reverse_api("annotation-detail", final.pk, request),
         )

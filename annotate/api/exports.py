@@ -16,12 +16,12 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 
 from corpus.api.errors import ErrorSerializer
-from corpus.api.fields import ID_SCHEMA, MAX_ID, is_id
+from corpus.api.fields import ID_SCHEMA, MAX_ID, caller_projects, is_id
 from corpus.ids import whole_number
-from corpus.models import Project
 
 from .. import exports
 from ..models import Annotation
+from .sources import SOURCE_PARAMETER, request_source
 
 
 class PassThroughNegotiation(BaseContentNegotiation):
@@ -43,7 +43,9 @@ class ExportMixin(GenericAPIView):
             "The list's filters apply. `jsonld` is an AnnotationCollection with its first "
             "AnnotationPage embedded; further pages are at the IRIs in `next` (`page=N`). "
             "Each annotation targets its document with a TextQuoteSelector (exact, prefix, "
-            "suffix) and a TextPositionSelector (code points)."
+            "suffix) and a TextPositionSelector (code points). In a project with "
+            "independent coding the export holds the final annotations of curated "
+            "documents unless `source` says otherwise."
         ),
         parameters=[
             OpenApiParameter("project", ID_SCHEMA, required=True, description="A project's id."),
@@ -65,6 +67,7 @@ class ExportMixin(GenericAPIView):
                 description=f"jsonld only (checked for any format): annotations per page, "
                 f"1 to {exports.MAX_PAGE_SIZE:,}.",
             ),
+            SOURCE_PARAMETER,
         ],
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
@@ -94,9 +97,14 @@ class ExportMixin(GenericAPIView):
                 {"project": ["Give the id of the project to export, e.g. ?project=1."]}
             )
         page, page_size = _export_paging(request)
-        project = get_object_or_404(Project.objects.visible_to(request.user), pk=project_id)
+        project = get_object_or_404(caller_projects(request.user), pk=project_id)
+        source = request_source(project, request.query_params.get("source"), request.user)
         annotations = self.filter_queryset(
-            Annotation.objects.alive().filter(document__project=project)
+            source.apply(
+                Annotation.objects.visible_to(request.user)
+                .alive()
+                .filter(document__project=project)
+            )
         )
         total = None
         if kind == "jsonld" and page is not None:

@@ -16,11 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from corpus.api.fields import ID_SCHEMA, IdParameter
+from corpus.api.fields import ID_SCHEMA, IdParameter, caller_projects
 from corpus.api.filters import EMPTY
 from corpus.models import Project
 
 from .. import networks
+from .sources import SOURCE_PARAMETER, request_source
 
 #: The longest source name a filter takes (the column's length).
 SOURCE_LENGTH = 200
@@ -65,6 +66,12 @@ class NetworkParametersSerializer(serializers.Serializer):
     exclude_source = serializers.ListField(
         child=serializers.CharField(max_length=SOURCE_LENGTH), required=False, default=list
     )
+    # Declared fields leave the class (DRF's metaclass), so this does not hide Field.source.
+    source = serializers.CharField(  # type: ignore[assignment]
+        required=False,
+        max_length=150,
+        help_text="Whose annotations: final, all, or an annotator's username.",
+    )
     format = _choice_field(networks.FORMATS, "json", "The response's format.")
 
     def to_internal_value(self, data: Any) -> Any:
@@ -84,8 +91,9 @@ class NetworkParametersSerializer(serializers.Serializer):
             raise serializers.ValidationError({key: [message] for key, message in errors.items()})
         return attrs
 
-    def options(self) -> networks.NetworkOptions:
-        return networks.NetworkOptions.from_cleaned(self.validated_data)
+    def options(self, project: Project, user: Any) -> networks.NetworkOptions:
+        origin = request_source(project, self.validated_data.get("source"), user)
+        return networks.NetworkOptions.from_cleaned(self.validated_data, origin=origin, viewer=user)
 
 
 class JsonOnly(DefaultContentNegotiation):
@@ -169,6 +177,7 @@ OPTIONS = [
         {"type": "string", "minLength": 1, "maxLength": SOURCE_LENGTH},
         "Source to leave out; repeatable.",
     ),
+    SOURCE_PARAMETER,
 ]
 ERRORS = {400: OpenApiTypes.OBJECT, 401: ERROR, 404: ERROR}
 DESCRIPTION = (
@@ -210,7 +219,7 @@ NETWORK_SCHEMA = extend_schema(
 def network_response(request: Request, pk: int, file_format: str | None) -> Response | HttpResponse:
     """The network of the caller's project ``pk`` with the request's options, as JSON or
     as the file ``file_format`` names (None: the ``format`` parameter does)."""
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    project = get_object_or_404(caller_projects(request.user), pk=pk)
     data: QueryDict = request.query_params.copy()
     if file_format is not None:
         if "format" in data:
@@ -220,7 +229,8 @@ def network_response(request: Request, pk: int, file_format: str | None) -> Resp
         data["format"] = file_format
     parameters = NetworkParametersSerializer(data=data)
     parameters.is_valid(raise_exception=True)
-    network = networks.compute_network(project=project, options=parameters.options())
+    options = parameters.options(project, request.user)
+    network = networks.compute_network(project=project, options=options)
     chosen = parameters.validated_data["format"]
     response: Response | HttpResponse
     if chosen == "json":

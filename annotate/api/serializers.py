@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import connections, router
 from rest_framework import serializers
 
 from corpus.access import ROLE, role_join_sql
@@ -76,6 +77,14 @@ class AnnotationSerializer(StrictFields, serializers.Serializer):
     version = serializers.IntegerField(
         read_only=True, help_text="Goes up by one with every change; part of the ETag."
     )
+    final = serializers.BooleanField(
+        read_only=True, help_text="One of the document's final annotations, set by curation."
+    )
+    curated_from = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The annotation a final annotation was accepted from, or null.",
+    )
 
     def to_internal_value(self, data: Any) -> Any:
         if self.instance is None and isinstance(data, Mapping):
@@ -122,13 +131,19 @@ def prefetch_references(user: Any, data: Mapping[str, Any]) -> dict[tuple[str, i
     if document_id is None or not user.is_authenticated:
         return {}
     wanted = {"actor": _given_id(data, "actor"), "claim": _given_id(data, "claim")}
-    rows = Document.objects.raw(
-        _references_sql(), [wanted["actor"], wanted["claim"], user.pk, document_id]
-    )
-    document = next(iter(rows), None)
-    found: dict[tuple[str, int], Any] = {("document", document_id): document}
-    if document is None:
+    database = router.db_for_read(Document)
+    # A plain cursor and ``from_db``, as a raw queryset would build the document (its
+    # other fields deferred), without the raw queryset's reading of the columns.
+    with connections[database].cursor() as cursor:
+        cursor.execute(_references_sql(), [wanted["actor"], wanted["claim"], user.pk, document_id])
+        row = cursor.fetchone()
+    found: dict[tuple[str, int], Any] = {("document", document_id): None}
+    if row is None:
         return found
+    document = Document.from_db(database, ["id", "project_id", "text"], row[:3])
+    for name, value in zip((ROLE, "actor_project", "claim_project"), row[3:], strict=True):
+        setattr(document, name, value)
+    found["document", document_id] = document
     for (name, pk), model in zip(wanted.items(), (Actor, Claim), strict=True):
         if pk is not None and getattr(document, f"{name}_project") == document.project_id:
             # Only the id and the project are needed to tag; other fields load on use.
@@ -141,9 +156,3 @@ def prefetch_references(user: Any, data: Mapping[str, Any]) -> dict[tuple[str, i
 def annotation_json(annotation: Annotation) -> dict[str, Any]:
     """An annotation as the API shows it (``representation.API``)."""
     return API.from_instance(annotation)
-
-
-#: What a list reads with ``values()``: the API's fields, no model instances.
-LIST_VALUES = API.sources
-#: An annotation as the API shows it, from a row of LIST_VALUES.
-row_json = API.from_row

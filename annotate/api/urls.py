@@ -8,8 +8,10 @@ one ``api`` namespace.
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .agreement import AgreementView
 from .annotations import AnnotationViewSet
 from .codebook import ActorViewSet, ClaimViewSet
+from .curation import DocumentCuratedView
 from .events import project_events
 from .networks import FILES, ProjectNetworkView, network_file_view
 
@@ -20,6 +22,17 @@ router.register("annotations", AnnotationViewSet, basename="annotation")
 
 urlpatterns = [
     path("projects/<str:pk>/events/", project_events, name="project-events"),
+    path("projects/<str:pk>/agreement/", AgreementView.as_view(), name="project-agreement"),
+    path(
+        "documents/<str:pk>/curated/",
+        DocumentCuratedView.as_view(curated=True),
+        name="document-curated",
+    ),
+    path(
+        "documents/<str:pk>/uncurated/",
+        DocumentCuratedView.as_view(curated=False),
+        name="document-uncurated",
+    ),
     path("projects/<int:pk>/network/", ProjectNetworkView.as_view(), name="project-network"),
     # One path per file format, so that each has one media type in the schema.
     *(

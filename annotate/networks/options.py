@@ -4,11 +4,11 @@ combinations make a network, shared by the network page, the API and ``NetworkOp
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..selectors import StatementFilter
+from ..selectors import Source, StatementFilter
 
 KINDS = ("affiliation", "congruence", "conflict", "cooccurrence")
 ONE_MODE_KINDS = ("congruence", "conflict", "cooccurrence")
@@ -59,6 +59,10 @@ class NetworkOptions:
     exclude_actors: tuple[int, ...] = ()
     exclude_claims: tuple[int, ...] = ()
     exclude_sources: tuple[str, ...] = ()
+    #: Whose annotations count; see ``annotate.selectors.Source``.
+    origin: Source | None = None
+    #: The user the network is shown to: only what they may see counts.
+    viewer: Any = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         errors = option_errors(
@@ -73,7 +77,9 @@ class NetworkOptions:
             raise NetworkOptionError(errors)
 
     @classmethod
-    def from_cleaned(cls, data: Mapping[str, Any]) -> NetworkOptions:
+    def from_cleaned(
+        cls, data: Mapping[str, Any], *, origin: Source | None = None, viewer: Any = None
+    ) -> NetworkOptions:
         """Options from a validated form's or serializer's data, where excluded actors and
         claims may be ids or model instances."""
 
@@ -85,6 +91,8 @@ class NetworkOptions:
             exclude_actors=ids(data.get("exclude_actor")),
             exclude_claims=ids(data.get("exclude_claim")),
             exclude_sources=tuple(data.get("exclude_source") or ()),
+            origin=origin,
+            viewer=viewer,
         )
 
     @property
@@ -112,6 +120,8 @@ class NetworkOptions:
         ):
             if values:
                 query[name] = list(values)
+        if self.origin is not None and not self.origin.default:
+            query["source"] = self.origin.value
         return query
 
     def filters(self) -> StatementFilter:
@@ -122,6 +132,8 @@ class NetworkOptions:
             exclude_actors=self.exclude_actors,
             exclude_claims=self.exclude_claims,
             exclude_sources=self.exclude_sources,
+            origin=self.origin,
+            viewer=self.viewer,
         )
 
     @property

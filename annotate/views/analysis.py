@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from annotate import networks, selectors
 from annotate.models import Actor, Claim
-from annotate.selectors import StatementFilter
+from annotate.selectors import ALL, FINAL, Source, StatementFilter, annotation_source
 from annotate.statements import COLUMNS, csv_lines, statement_rows, workbook_rows
 from annotate.workbooks import workbook_response
 from corpus.access import project_access
@@ -34,8 +34,28 @@ STATEMENT_FORMATS = ("csv", "excel", "xlsx")
 SORTS = [("activity", "Most statements first"), ("name", "Name")]
 
 
+def coder_names(project: Project) -> list[str]:
+    """Usernames of the project's members: the ``source`` choices of one annotator's
+    annotations, as ``annotate.selectors.annotation_source`` takes them."""
+    return list(
+        project.memberships.order_by("user__username").values_list("user__username", flat=True)
+    )
+
+
+def whose_choices(project: Project) -> list[tuple[str, str]]:
+    """The ``source`` choices of whose annotations count (``annotate.selectors.Source``)."""
+    return [
+        (FINAL, "Final annotations of curated documents"),
+        (ALL, "Every annotator's own annotations"),
+        *((name, f"{name}'s annotations") for name in coder_names(project)),
+    ]
+
+
 class StatementFilterForm(forms.Form):
-    """Filters shared by the stance matrix and the statement table."""
+    """Filters shared by the stance matrix and the statement table.
+
+    ``source`` is one choice of two kinds: whose annotations count (``final``, ``all`` or
+    an annotator's username) or the news source of the documents."""
 
     source = forms.ChoiceField(label="Source", required=False)
     start = forms.DateField(
@@ -58,8 +78,9 @@ class StatementFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label="Sort rows and columns by", choices=SORTS, required=False)
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Project, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.project, self.user = project, user
         sources = (
             Document.objects.filter(project=project)
             .exclude(source_name="")
@@ -67,8 +88,11 @@ class StatementFilterForm(forms.Form):
             .values_list("source_name", flat=True)
             .distinct()
         )
-        cast(forms.ChoiceField, self.fields["source"]).choices = [("", "Any source")] + [
-            (s, s) for s in sources
+        self.whose = whose_choices(project)
+        cast(forms.ChoiceField, self.fields["source"]).choices = [
+            ("", "Any source, the project's default annotations"),
+            ("Whose annotations", self.whose),
+            ("News source", [(s, s) for s in sources]),
         ]
         cast(forms.ModelChoiceField, self.fields["annotator"]).queryset = (
             get_user_model().objects.filter(memberships__project=project).order_by("username")
@@ -84,6 +108,10 @@ class StatementFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The end date is before the start date.")
+        chosen = data.get("source") or ""
+        whose = chosen if chosen in {value for value, _ in self.whose} else ""
+        self.origin: Source = annotation_source(self.project, whose, self.user)
+        data["news_source"] = "" if whose else chosen
         return data
 
     def filters(self) -> StatementFilter:
@@ -91,7 +119,9 @@ class StatementFilterForm(forms.Form):
         data = self.cleaned_data
         annotator, category = data.get("annotator"), data.get("category")
         return StatementFilter(
-            source=data.get("source") or "",
+            origin=self.origin,
+            viewer=self.user,
+            source=data.get("news_source") or "",
             start=data.get("start"),
             end=data.get("end"),
             annotator=annotator.pk if annotator else None,
@@ -104,7 +134,7 @@ class StatementFilterForm(forms.Form):
 def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
     project_obj = access.project
-    form = StatementFilterForm(request.GET, project=project_obj)
+    form = StatementFilterForm(request.GET, project=project_obj, user=request.user)
     context: dict[str, Any] = {
         "project": project_obj,
         "access": access,
@@ -113,6 +143,7 @@ def matrix(request: HtmxHttpRequest, project: str) -> HttpResponse:
     }
     if not form.is_valid():
         return render(request, "annotate/matrix.html", context, status=400)
+    context["origin"] = form.origin
     statements = selectors.statements(project_obj, form.filters())
     filters = request.GET.copy()
     for key in ("actor", "claim"):
@@ -150,7 +181,7 @@ def statements_export(request: HttpRequest, project: str) -> HttpResponseBase:
     an Excel workbook (`?format=xlsx`), with the stance matrix's filters."""
     project_obj = project_access(request, project).project
     file_format = request.GET.get("format", "csv")
-    form = StatementFilterForm(request.GET, project=project_obj)
+    form = StatementFilterForm(request.GET, project=project_obj, user=request.user)
     if file_format not in STATEMENT_FORMATS or not form.is_valid():
         errors: dict[str, list[str]] = {
             key: [str(message) for message in messages] for key, messages in form.errors.items()
@@ -212,9 +243,15 @@ class NetworkForm(forms.Form):
     exclude_source = forms.MultipleChoiceField(
         label="Leave out sources", required=False, widget=forms.CheckboxSelectMultiple
     )
+    source = forms.ChoiceField(label="Whose annotations", required=False)
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Project, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.project, self.user = project, user
+        cast(forms.ChoiceField, self.fields["source"]).choices = [
+            ("", "The project's default"),
+            *whose_choices(project),
+        ]
         cast(forms.ModelChoiceField, self.fields["exclude_actor"]).queryset = Actor.objects.filter(
             project=project
         ).order_by("name")
@@ -243,17 +280,22 @@ class NetworkForm(forms.Form):
         if "kind" in data:
             for key, message in networks.option_errors(**networks.checked_options(data)).items():
                 self.add_error(key, message)
+        self.origin: Source = annotation_source(self.project, data.get("source"), self.user)
         return data
 
     def options(self) -> networks.NetworkOptions:
-        return networks.NetworkOptions.from_cleaned(self.cleaned_data)
+        return networks.NetworkOptions.from_cleaned(
+            self.cleaned_data, origin=self.origin, viewer=self.user
+        )
 
 
 @login_required
 def network(request: HttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
     project_obj = access.project
-    form = NetworkForm(request.GET or {"kind": "congruence"}, project=project_obj)
+    form = NetworkForm(
+        request.GET or {"kind": "congruence"}, project=project_obj, user=request.user
+    )
     context: dict[str, Any] = {
         "project": project_obj,
         "access": access,
@@ -263,6 +305,7 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "annotate/network.html", context, status=400)
     options = form.options()
+    context["origin"] = form.origin
     result = networks.compute_network(project=project_obj, options=options)
     base = reverse("api:project-network", kwargs={"pk": project_obj.pk})
     downloads = []
@@ -276,7 +319,12 @@ def network(request: HttpRequest, project: str) -> HttpResponse:
         query = urlencode({**options.as_query(), "format": file_format}, doseq=True)
         downloads.append((label, f"{base}?{query}"))
     statements_url = reverse("annotate:network-statements", args=[project_obj.slug])
-    statements_query = f"{statements_url}?{urlencode(options.as_query(), doseq=True)}"
+    # On the statements page ``source`` names a tie's end; whose annotations are
+    # ``annotations`` there.
+    chosen = options.as_query()
+    if "source" in chosen:
+        chosen["annotations"] = chosen.pop("source")
+    statements_query = f"{statements_url}?{urlencode(chosen, doseq=True)}"
     context.update(
         network=result,
         network_json=networks.as_json(result),

@@ -45,7 +45,7 @@ from annotate.services.history import history_of
 from corpus.access import ProjectAccess, project_access, require_annotator, require_owner
 from corpus.forms import add_service_errors
 from corpus.http import HtmxHttpRequest
-from corpus.models import Project
+from corpus.models import Project, Role
 
 from .history import describe, referenced_ids
 
@@ -114,12 +114,15 @@ CLAIMS = EntryKind(
 )
 
 
-def _listed(kind: EntryKind, project: Project, search: forms.Form) -> QuerySet[Any]:
+def _listed(kind: EntryKind, access: ProjectAccess, search: forms.Form, user: Any) -> QuerySet[Any]:
     data = search.cleaned_data if search.is_valid() else {}
     query = (data.get("q") or "").strip()
+    project = access.project
+    # An annotator coding independently counts only their own uses of an entry.
+    own = user.pk if project.independent_coding and access.role == Role.ANNOTATOR else None
     if kind is ACTORS:
-        return selectors.actors_page(project, query=query, kind=data.get("kind") or "")
-    return selectors.claims_page(project, query=query, parent=data.get("parent") or "")
+        return selectors.actors_page(project, query=query, kind=data.get("kind") or "", by=own)
+    return selectors.claims_page(project, query=query, parent=data.get("parent") or "", by=own)
 
 
 def _entry(kind: EntryKind, access: ProjectAccess, pk: int) -> Any:
@@ -142,7 +145,7 @@ def _context(kind: EntryKind, access: ProjectAccess, **extra: Any) -> dict[str, 
 def entry_list(request: HtmxHttpRequest, project: str, kind: EntryKind) -> HttpResponse:
     access = project_access(request, project)
     search = kind.search_form(access.project, request.GET)
-    page = Paginator(_listed(kind, access.project, search), PER_PAGE).get_page(
+    page = Paginator(_listed(kind, access, search, request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
     context = _context(kind, access, search=search, page=page, entries=page.object_list)
@@ -177,9 +180,8 @@ def entry_form(
             add_service_errors(form, error)
         else:
             if inline:
-                row = _listed(kind, access.project, kind.search_form(access.project, {})).get(
-                    pk=entry.pk
-                )
+                search = kind.search_form(access.project, {})
+                row = _listed(kind, access, search, request.user).get(pk=entry.pk)
                 return render(request, LIST_TEMPLATE + "#row", _context(kind, access, entry=row))
             return redirect(kind.url("list", access.project))
     context = _context(kind, access, form=form, entry=entry)

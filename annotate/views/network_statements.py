@@ -32,7 +32,12 @@ TEMPLATE = "annotate/network_statements.html"
 @vary_on_headers("HX-Request")
 def network_statements(request: HtmxHttpRequest, project: str) -> HttpResponse:
     project_obj = project_access(request, project).project
-    form = NetworkForm(request.GET, project=project_obj)
+    # ``source`` names a tie's end here; whose annotations count is ``annotations``.
+    options = request.GET.copy()
+    options.pop("source", None)
+    if "annotations" in request.GET:
+        options["source"] = request.GET["annotations"]
+    form = NetworkForm(options, project=project_obj, user=request.user)
     query = request.GET.copy()
     for key in ("node", "source", "target"):
         query.pop(key, None)

@@ -34,6 +34,7 @@ from annotate.highlights import (
 )
 from annotate.models import Annotation, Stance
 from annotate.services.annotations import StaleVersion, save_annotation
+from annotate.services.curation import require_editor
 from annotate.services.trash import restore_annotation, trash_annotation
 from corpus.access import acting_user, caller_role, project_access, require_annotator
 from corpus.http import HtmxHttpRequest
@@ -83,7 +84,7 @@ def _urls(document: Document) -> dict[str, str]:
 def reader_context(
     request: HtmxHttpRequest, document: Document, role: Role | None, filters: ReaderFilters
 ) -> dict[str, Any]:
-    rows = reader_rows(document)
+    rows = reader_rows(document, request.user)
     shown = [row for row in rows if filters.keeps(row)] if filters.active else rows
     return {
         "document": document,
@@ -294,7 +295,7 @@ def annotation_edit(
     annotation_obj = _annotation(request, document_obj, annotation)
     if request.method == "GET" and not request.htmx:
         return _not_htmx(document_obj, annotation_obj)
-    role = require_annotator(caller_role(document_obj))
+    role = require_editor(annotation_obj, caller_role(document_obj))
     if request.method == "GET":
         form = AnnotationForm(
             initial=_initial(annotation_obj), project=document_obj.project, editing=True
@@ -337,7 +338,7 @@ def annotation_delete(
     """Move the annotation to the trash and offer to undo."""
     document_obj = _document(request, project, document)
     annotation_obj = _annotation(request, document_obj, annotation)
-    role = require_annotator(caller_role(document_obj))
+    role = require_editor(annotation_obj, caller_role(document_obj))
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -376,7 +377,7 @@ def annotation_restore(
     """Bring a trashed annotation back (the Undo after a delete)."""
     document_obj = _document(request, project, document)
     annotation_obj = _annotation(request, document_obj, annotation)
-    role = require_annotator(caller_role(document_obj))
+    role = require_editor(annotation_obj, caller_role(document_obj))
     restore_annotation(
         annotation=annotation_obj,
         restored_by=acting_user(request),

@@ -30,7 +30,7 @@ PER_PAGE = 50
 @require_http_methods(["GET"])
 def trash(request: HttpRequest, project: str) -> HttpResponse:
     access = project_access(request, project)
-    page = Paginator(selectors.trash_page(access.project), PER_PAGE).get_page(
+    page = Paginator(selectors.trash_page(access.project, request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -54,7 +54,8 @@ def restore(request: HtmxHttpRequest, project: str, annotation: int) -> HttpResp
     require_annotator(access.role)
     # An annotation someone else restored a moment ago counts as restored, not missing.
     found = get_object_or_404(
-        Annotation.objects.filter(document__project=access.project)
+        Annotation.objects.visible_to(request.user)
+        .filter(document__project=access.project)
         .select_related("document")
         .defer("document__text", "document__original"),
         pk=annotation,
@@ -66,7 +67,7 @@ def restore(request: HtmxHttpRequest, project: str, annotation: int) -> HttpResp
             "project": access.project,
             "access": access,
             "annotation": found,
-            "count": Annotation.objects.trashed().filter(document__project=access.project).count(),
+            "count": selectors.trash_page(access.project, request.user).count(),
             "oob": True,
         }
         return HttpResponse(
@@ -109,7 +110,8 @@ def empty(request: HttpRequest, project: str) -> HttpResponse:
 def annotation_history(request: HttpRequest, project: str, annotation: int) -> HttpResponse:
     access = project_access(request, project)
     found = get_object_or_404(
-        Annotation.objects.filter(document__project=access.project)
+        Annotation.objects.visible_to(request.user)
+        .filter(document__project=access.project)
         .select_related("document")
         .defer("document__text", "document__original"),
         pk=annotation,

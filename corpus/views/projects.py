@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
 from corpus import hooks, services, teams
-from corpus.access import acting_user, project_access
+from corpus.access import acting_user, project_access, require_owner
 from corpus.dates import published_between
-from corpus.forms import ProjectForm, add_service_errors
+from corpus.forms import ProjectForm, ProjectSettingsForm, add_service_errors
 from corpus.http import HtmxHttpRequest
 from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
@@ -82,6 +82,35 @@ def project_create(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "corpus/project_form.html", {"form": form}, status=status)
 
 
+@login_required
+def project_settings(request: HtmxHttpRequest, project: str) -> HttpResponse:
+    """A project's name, description and independent coding (owners)."""
+    access = project_access(request, project)
+    require_owner(access.role)
+    project_obj = access.project
+    form = ProjectSettingsForm(
+        request.POST or None,
+        initial={
+            "name": project_obj.name,
+            "description": project_obj.description,
+            "independent_coding": project_obj.independent_coding,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_project(
+                project=project_obj, changed_by=acting_user(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Saved the project's settings.")
+            return redirect("corpus:project-settings", project=project_obj.slug)
+    status = 400 if form.is_bound else 200
+    context = {"project": project_obj, "access": access, "form": form, "section": "settings"}
+    return render(request, "corpus/project_settings.html", context, status=status)
+
+
 class DocumentFilterForm(forms.Form):
     q = forms.CharField(label="Search documents", required=False, max_length=500)
     source = forms.ChoiceField(label="Source", required=False)
@@ -134,7 +163,7 @@ def project_detail(request: HtmxHttpRequest, project: str) -> HttpResponse:
         listed = search_documents(listed, query)
     elif form.is_bound:
         listed = listed.none()
-    listed = hooks.annotate_document_list(listed.select_related("project"))
+    listed = hooks.annotate_document_list(listed.select_related("project"), request.user)
     # The text stays out of the list's query unless snippets need it.
     listed = listed.defer("original") if query else listed.defer("text", "original")
     page = Paginator(listed, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))

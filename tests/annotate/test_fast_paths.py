@@ -5,12 +5,16 @@ field by field, leaving out only new ids and the moments of writing."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
+from rest_framework.test import APIClient
 
-from annotate.api.serializers import prefetch_references
+from annotate.api.serializers import annotation_json, prefetch_references
 from annotate.models import Actor, Annotation, Claim
 from annotate.services import codebook
 from annotate.services.annotations import (
@@ -262,3 +266,36 @@ def test_the_references_query_reads_what_the_orm_reads(cast, document, who):
             assert ((name, entry.pk) in found) == same_project
             if same_project:
                 assert found[name, entry.pk].project_id == document.project_id
+
+
+def test_a_listed_page_is_what_drf_writes_of_the_instances(cast, document):
+    # The list reads rows of values and leaves moments to orjson; DRF's own renderer,
+    # given each annotation as its detail shows it, must write the very same bytes.
+    actor, claim = make_actor(cast.project, "Shinzo Abe"), make_claim(cast.project, "Ties")
+    tagged = make_annotation(
+        document,
+        start=0,
+        end=5,
+        created_by=cast.bob,
+        actor=actor,
+        claim=claim,
+        stance="support",
+        note='one\u2028two\u2029three "quoted" ünïcode',
+    )
+    bare = make_annotation(document, start=2, end=9)
+    # A moment without microseconds is written without them, both ways.
+    Annotation.objects.filter(pk=bare.pk).update(
+        updated_at=datetime.datetime(2024, 2, 29, 23, 59, 59, tzinfo=datetime.UTC)
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=cast.bob).key}")
+    response = client.get(f"/api/annotations/?document={document.pk}")
+    assert response.status_code == 200
+
+    instances = Annotation.objects.filter(pk__in=[tagged.pk, bare.pk]).select_related("created_by")
+    page = {
+        "next": None,
+        "previous": None,
+        "results": [annotation_json(a) for a in instances.order_by("id")],
+    }
+    assert response.content == DRFJSONRenderer().render(page)

@@ -24,6 +24,8 @@ FIELDS = {
     "created_at",
     "updated_at",
     "version",
+    "final",
+    "curated_from",
 }
 
 

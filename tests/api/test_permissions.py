@@ -76,6 +76,23 @@ CASES = [
     ("mark bob's document done", "post", "/api/assignments/{assignment}/done/", None),
     ("reopen bob's document", "post", "/api/assignments/{assignment}/reopen/", None),
     ("read the progress", "get", "/api/projects/{project}/progress/", None),
+    (
+        "turn on independent coding",
+        "patch",
+        "/api/projects/{project}/",
+        {"independent_coding": True},
+    ),
+    ("read the agreement", "get", "/api/projects/{project}/agreement/?field=claim", None),
+    ("accept an annotation", "post", "/api/annotations/{annotation}/accept/", None),
+    ("mark a document curated", "post", "/api/documents/{document}/curated/", None),
+    ("mark a document uncurated", "post", "/api/documents/{document}/uncurated/", None),
+    ("list final annotations", "get", "/api/annotations/?final=true", None),
+    (
+        "read the network of one coder",
+        "get",
+        "/api/projects/{project}/network/?source=bob",
+        None,
+    ),
 ]
 
 # Expected status for alice (owner), cora (curator), bob (annotator), carol (viewer),
@@ -120,6 +137,33 @@ EXPECTED = {
     "mark bob's document done": (200, 403, 200, 403, 404),
     "reopen bob's document": (200, 403, 200, 403, 404),
     "read the progress": (200, 200, 403, 403, 404),
+    "turn on independent coding": (200, 403, 403, 403, 404),
+    # Without independent coding everyone in the project sees every coder's work.
+    "read the agreement": (200, 200, 200, 200, 404),
+    "accept an annotation": (201, 201, 403, 403, 404),
+    "mark a document curated": (200, 200, 403, 403, 404),
+    "mark a document uncurated": (200, 200, 403, 403, 404),
+    "list final annotations": (200, 200, 200, 200, 200),
+    "read the network of one coder": (200, 200, 200, 200, 404),
+}
+
+# The same endpoints in a project that codes independently, where they differ: bob sees
+# only his own annotations (cora's is a 404 to him) and may not read the agreement.
+INDEPENDENT = [
+    ("read the agreement", "get", "/api/projects/{project}/agreement/", None),
+    ("read bob's annotation", "get", "/api/annotations/{annotation}/", None),
+    ("read cora's annotation", "get", "/api/annotations/{coras}/", None),
+    ("edit cora's annotation", "patch", "/api/annotations/{coras}/", {"stance": "oppose"}),
+    ("accept cora's annotation", "post", "/api/annotations/{coras}/accept/", None),
+    ("accept bob's annotation", "post", "/api/annotations/{annotation}/accept/", None),
+]
+EXPECTED_INDEPENDENT = {
+    "read the agreement": (200, 200, 403, 200, 404),
+    "read bob's annotation": (200, 200, 200, 200, 404),
+    "read cora's annotation": (200, 200, 404, 200, 404),
+    "edit cora's annotation": (200, 200, 404, 403, 404),
+    "accept cora's annotation": (201, 201, 404, 403, 404),
+    "accept bob's annotation": (201, 201, 403, 403, 404),
 }
 USERS = ("alice", "cora", "bob", "carol", "mallory")
 
@@ -151,8 +195,32 @@ def test_each_role_gets_its_answer_from_every_endpoint(api, world, user, name, m
     )
 
 
-@pytest.mark.parametrize(("name", "method", "url", "body"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize(
+    ("name", "method", "url", "body"), INDEPENDENT, ids=[c[0] for c in INDEPENDENT]
+)
+def test_each_role_gets_its_answer_with_independent_coding(
+    api, cast, world, user, name, method, url, body
+):
+    world.project.independent_coding = True
+    world.project.save()
+    world.coras = make_annotation(world.document, start=20, end=30, created_by=cast.cora)
+    response = getattr(api(user), method)(
+        fill(url, world, user), fill(body, world, user), format="json"
+    )
+    assert response.status_code == EXPECTED_INDEPENDENT[name][USERS.index(user)], response.content
+    if response.status_code >= 400:
+        assert not Annotation.objects.filter(final=True).exists()
+        assert Annotation.objects.get(pk=world.coras.pk).stance is None
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "url", "body"),
+    [*CASES, *INDEPENDENT],
+    ids=[c[0] for c in CASES] + [f"independent: {c[0]}" for c in INDEPENDENT],
+)
 def test_a_stranger_without_credentials_gets_401_everywhere(api, world, name, method, url, body):
+    world.coras = world.annotation
     response = getattr(api(), method)(fill(url, world, "x"), fill(body, world, "x"), format="json")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"

@@ -14,6 +14,7 @@ LISTS = [
     "/api/claims/",
     "/api/annotations/",
     "/api/annotations/?project={project}&complete=false",
+    "/api/annotations/?project={project}&final=false",
 ]
 
 
@@ -79,3 +80,58 @@ def test_the_export_streams_in_a_handful_of_queries(
     with django_assert_max_num_queries(3 + 6):
         response = client.get(f"/api/annotations/export/?project={cast.project.pk}&format=jsonld")
         b"".join(response.streaming_content)
+
+
+def test_an_annotators_list_in_independent_coding_costs_the_same_few_queries(
+    api, cast, django_assert_max_num_queries
+):
+    cast.project.independent_coding = True
+    cast.project.save()
+    client = api("bob")
+    grow(cast, 3)
+    with django_assert_max_num_queries(3):
+        small = len(client.get("/api/annotations/").json()["results"])
+    grow(cast, 12)
+    with django_assert_max_num_queries(3):
+        assert len(client.get("/api/annotations/").json()["results"]) > small
+
+
+def test_the_agreement_costs_the_same_queries_however_many_annotations(
+    api, cast, django_assert_max_num_queries
+):
+    client = api("alice")
+    url = f"/api/projects/{cast.project.pk}/agreement/?field=actor"
+    grow(cast, 3)
+    with django_assert_max_num_queries(8):
+        small = client.get(url).json()["unitizing"]["units"]
+    grow(cast, 12)
+    with django_assert_max_num_queries(8):
+        assert client.get(url).json()["unitizing"]["units"] > small
+
+
+def test_the_curation_page_costs_the_same_queries_however_many_annotations(
+    client, cast, curator, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests.factories import add_member, make_user
+
+    document = make_document(cast.project)
+    client.force_login(curator)
+    url = reverse("annotate:curation", args=[cast.project.slug, document.pk])
+
+    def code(people):
+        for person in people:
+            add_member(cast.project, person)
+            actor = make_actor(cast.project)
+            for start in range(0, 40, 5):
+                make_annotation(
+                    document, start=start, end=start + 4, actor=actor, created_by=person
+                )
+
+    code([make_user(), make_user()])
+    with django_assert_max_num_queries(6):
+        client.get(url)
+    code([make_user(), make_user(), make_user()])
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200

@@ -4,16 +4,33 @@ compared field by field, leaving out only new ids and the moments of writing."""
 
 from __future__ import annotations
 
+import copy
 import datetime
+import time
 from typing import Any
+from unittest import mock
 
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models import F, Value
 from django.db.models.functions import Concat
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy
+from django_filters.filterset import BaseFilterSet
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 
+from annotate.api.serializers import AnnotationSerializer
+from annotate.models import Annotation
 from corpus.api.authentication import TokenAuthentication
+from corpus.api.renderers import JSONRenderer
+from corpus.api.writes import StrictFields
 from corpus.importing.pipeline import _insert
 from corpus.models import Document, DocumentSearch
+from corpus.postgresql.base import DatabaseWrapper
 from corpus.search import index_documents, search_vector
 from corpus.services import prepare_document, update_document_metadata
 from tests.equivalence import each_way, postgresql_only, without
@@ -98,3 +115,129 @@ def test_a_token_loads_the_user_the_orm_loads(cast):
     expected = Token.objects.select_related("user").get(key=token.key).user
     fields = [f.attname for f in type(expected)._meta.concrete_fields]
     assert [getattr(user, name) for name in fields] == [getattr(expected, name) for name in fields]
+
+
+def test_the_api_renderer_writes_what_drf_writes():
+    # orjson in place of DRF's encoder: the same bytes for every kind of value the API
+    # answers with, moments in and out of UTC, with and without microseconds included.
+    tokyo = datetime.timezone(datetime.timedelta(hours=9))
+    data = {
+        "results": [
+            {
+                "id": 2**53 + 1,
+                "moment": datetime.datetime(2024, 2, 29, 23, 59, 59, 120, tzinfo=datetime.UTC),
+                "whole_second": datetime.datetime(2016, 12, 15, 9, 30, tzinfo=datetime.UTC),
+                "in_tokyo": datetime.datetime(2016, 12, 15, 9, 30, 1, 5, tzinfo=tokyo),
+                "day": datetime.date(2016, 12, 15),
+                "text": 'ünïcode "quoted" \\ \t \x00 \u2028 \u2029 \U0001f600',
+                "lazy": gettext_lazy("Not found."),
+                "error": ErrorDetail("This field is required.", code="required"),
+                "flags": [True, False, None, 0, -1, 1.5],
+                "pair": (1, "two"),
+            }
+        ],
+        7: "a key that is a number",
+        "empty": {},
+    }
+    assert JSONRenderer().render(data) == DRFJSONRenderer().render(data)
+    assert JSONRenderer().render(None) == DRFJSONRenderer().render(None) == b""
+
+
+@postgresql_only
+def test_moments_load_as_django_loads_them(db):
+    # psycopg's loader in C in place of Django's: the same aware moments, in UTC.
+    sql = "SELECT x FROM (VALUES (%s::timestamptz), (%s::timestamptz), (%s::timestamptz)) v(x)"
+    params = ["2016-12-15 09:30:00.000001+09", "2024-02-29 23:59:59Z", "0001-01-01 00:00:00Z"]
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    assert isinstance(wrapper, DatabaseWrapper) and wrapper.loads_moments_natively()
+    with connection.cursor() as cursor:
+        natively = cursor.execute(sql, params).fetchall()
+    with connection.cursor() as cursor:
+        register_tzloader(connection.timezone, cursor.cursor)
+        by_django = cursor.execute(sql, params).fetchall()
+    assert natively == by_django
+    assert all(moment.tzinfo is datetime.UTC for (moment,) in natively + by_django)
+
+
+@postgresql_only
+def test_the_health_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_one(db):
+    checked = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        checked.connect()
+        checked.connection.execute("SELECT 1")  # now idle, outside any transaction
+        with mock.patch.object(type(checked.connection), "cursor", side_effect=AssertionError):
+            assert checked.is_usable()
+        # Ended by the server (as a restart or an idle timeout would): found at once.
+        pid = checked.connection.info.backend_pid
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(100):
+            if not checked.is_usable():
+                break
+            time.sleep(0.01)
+        assert not checked.is_usable()  # so Django closes it and the next query opens one
+    finally:
+        checked.close()
+
+
+def _strict_serializers() -> list[type]:
+    import config.urls  # noqa: F401  (imports every endpoint, so every serializer)
+
+    found, todo = [], list(StrictFields.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if issubclass(cls, serializers.Serializer) and not issubclass(
+            cls, serializers.ModelSerializer
+        ):
+            found.append(cls)
+    return found
+
+
+def test_fresh_fields_are_the_fields_drf_copies(db):
+    # A write's serializer makes its fields from their declared arguments instead of
+    # deep-copying them: the same fields, each its own.
+    classes = _strict_serializers()
+    assert AnnotationSerializer in classes
+    for cls in classes:
+        declared = cls._declared_fields  # type: ignore[attr-defined]
+        copied = copy.deepcopy(declared)
+        fresh = cls(context={}).fields
+        assert list(fresh) == list(copied), cls
+        for name, field in fresh.items():
+            assert type(field) is type(copied[name]), (cls, name)
+            assert repr(field) == repr(copied[name]), (cls, name)
+            assert field is not declared[name]
+    one, other = AnnotationSerializer(context={}), AnnotationSerializer(context={}, partial=True)
+    assert other.fields["document"].read_only and not one.fields["document"].read_only
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"complete": "true", "document": "1", "stance": "support"},
+        {"complete": "false", "published_after": "2016-12-15", "created_by": "bob"},
+        {"complete": "maybe", "document": "", "actor": "x"},
+    ],
+)
+def test_filters_copied_shallowly_filter_as_deep_copies_do(cast, query):
+    # Each request's filter set copies its filters shallowly (a method filter bound to
+    # its copy): the same validation and the same query as django-filter's deep copy.
+    from annotate.api.annotations import AnnotationFilter
+
+    data = QueryDict(mutable=True)
+    data.update(query)
+    queryset = Annotation.objects.visible_to(cast.bob)
+    ours = AnnotationFilter(data, queryset)
+    theirs = AnnotationFilter.__new__(AnnotationFilter)
+    BaseFilterSet.__init__(theirs, data, queryset)
+    assert ours.is_valid() == theirs.is_valid()
+    assert ours.errors == theirs.errors
+    if ours.is_valid():
+        assert str(ours.qs.query) == str(theirs.qs.query)
+    for name, filter_ in ours.filters.items():
+        assert filter_ is not AnnotationFilter.base_filters[name]
+        assert filter_.parent is ours
+        if filter_.method is not None:
+            assert filter_.filter.f is filter_  # bound to this copy, not to the class's
+    assert all(not hasattr(f, "parent") for f in AnnotationFilter.base_filters.values())

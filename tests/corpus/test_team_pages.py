@@ -93,6 +93,18 @@ def test_an_owner_makes_a_link_shown_once_with_a_copy_button(client, cast):
     assert url not in body_of(client.get(reverse("corpus:members", args=[cast.project.slug])))
 
 
+def test_after_making_a_link_the_add_member_form_still_adds_a_member(client, cast):
+    client.force_login(cast.alice)
+    page = body_of(invite(client, cast))
+    members_url = reverse("corpus:members", args=[cast.project.slug])
+    adding = page.split("Add a member", 1)[0].rsplit("<form", 1)[1]
+    assert f'action="{members_url}"' in adding
+    dora = make_user("dora")
+    response = client.post(members_url, {"username": "dora", "role": "viewer"})
+    assert response.status_code in (200, 302)
+    assert Membership.objects.get(project=cast.project, user=dora).role == Role.VIEWER
+
+
 def test_without_a_mailer_the_page_says_the_link_was_not_emailed(client, cast):
     client.force_login(cast.alice)
     page = body_of(invite(client, cast, email="dora@example.org"))

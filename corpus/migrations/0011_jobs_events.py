@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('corpus', '0009_assignment'),
+        ('corpus', '0010_project_independent_coding'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend with two savings on every request (see ``base``)."""
