@@ -17,7 +17,8 @@ from annotate.models import AnnotationQuerySet
 from annotate.services.annotations import create_annotation, update_annotation
 from annotate.services.trash import restore_annotation, trash_annotation
 from corpus import events
-from corpus.models import Event
+from corpus.models import Event, Project, Role
+from tests.factories import add_member, make_user
 
 STREAM = "text/event-stream"
 
@@ -191,3 +192,25 @@ def test_a_stream_waits_out_a_database_that_went_away(cast, monkeypatch):
     monkeypatch.setattr(stream, "_next", gone)
 
     assert stream._read(cast.bob, cast.project.pk, 41) == (41, [stream.WAITING])
+
+
+def test_an_independent_coders_stream_carries_only_their_own_annotations(
+    api, cast, document, committed
+):
+    dave = make_user("dave")
+    add_member(cast.project, dave, Role.ANNOTATOR)
+    cast.dave = dave
+    Project.objects.filter(pk=cast.project.pk).update(independent_coding=True)
+    for author in (cast.bob, dave, cast.alice):
+        committed(
+            lambda author=author: create_annotation(
+                document=document, start=0, end=3, created_by=author
+            )
+        )
+
+    def authors(username):
+        return [event["data"]["created_by"] for event in read(stream(api(username), cast.project))]
+
+    assert authors("bob") == ["bob"]
+    assert authors("dave") == ["dave"]
+    assert authors("alice") == ["bob", "dave", "alice"]  # the owner sees everyone's
