@@ -12,4 +12,6 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/', timeout=2)" || exit 1
-CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py reindex_documents && gunicorn config.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# One container alone: the schema, then the ASGI server (docker-compose.yml runs the
+# migration once, the web replicas and the worker as services of their own).
+CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py reindex_documents && uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2} --proxy-headers"]

@@ -22,6 +22,7 @@ PYTEST_ARGS ?= -n auto
 
 help:
 	@echo "make run               set up, load the demo and serve on http://$(HOST):$(PORT)/"
+	@echo "make serve             the production setup: uvicorn (ASGI) and a task worker"
 	@echo "make test              run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
 	@echo "make ci                lint, typecheck, migrations check, tests on SQLite and PostgreSQL"
 
@@ -51,9 +52,18 @@ run: demo
 	@echo ""
 	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The production setup: an ASGI server (uvicorn, WEB_WORKERS processes) and a task worker
+# on the database queue; Ctrl+C stops both.
+WEB_WORKERS ?= 2
 serve: install
 	@$(BIN)/python manage.py collectstatic --no-input -v 0
-	@$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2
+	@$(BIN)/python manage.py migrate --no-input -v 0
+	@echo "  Stancemap is serving on http://$(HOST):$(PORT)/ ($(WEB_WORKERS) web processes and a worker)"
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
+	  TASKS_BACKEND=database $(BIN)/python manage.py db_worker --no-reload & \
+	  TASKS_BACKEND=database $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) \
+	    --workers $(WEB_WORKERS) --no-access-log --timeout-graceful-shutdown 5 & \
+	  wait
 
 test: install
 	@$(BIN)/pytest $(PYTEST_ARGS)

@@ -7,6 +7,7 @@ In production set SECRET_KEY, DEBUG=false, ALLOWED_HOSTS and DATABASE_URL.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "corpus",
     "annotate",
 ]
@@ -122,6 +124,19 @@ if DATABASES["default"]["ENGINE"] == "corpus.postgresql" and env_bool(
     # a connection runs it and PostgreSQL stops re-planning it (about 0.3 ms a query).
     # Turn off behind a pooler in transaction mode, which cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+if DATABASES["default"]["ENGINE"] == "corpus.postgresql" and env_bool("PG_POOL", default=not DEBUG):
+    # Under ASGI each request runs in a thread of its own, and a connection kept per
+    # thread (CONN_MAX_AGE) would outlive it: each process instead keeps a pool of at
+    # most PG_POOL_SIZE connections (psycopg_pool), handed to requests in turn.
+    # A request waits at most PG_POOL_TIMEOUT seconds for one (then: 503). Each
+    # connection is checked as it is handed out (conn_health_checks), so that after a
+    # database restart no request gets a dead one.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": int(os.environ.get("PG_POOL_SIZE", "16")),
+        "timeout": float(os.environ.get("PG_POOL_TIMEOUT", "5")),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -179,6 +194,32 @@ IMPORT_MAX_FILE_SIZE = int(os.environ.get("IMPORT_MAX_FILE_SIZE", 10 * 1024 * 10
 # Documents (rows, items, lines) in one CSV, JSON or JSON Lines file; a file is all or
 # nothing, so its documents are held until it is saved.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 50_000))
+
+# Background jobs (Django's task framework). "database" keeps the queue in the app's own
+# database (django-tasks-db) for `manage.py db_worker` processes to run; "immediate" runs
+# each task in the process that enqueued it, once its transaction commits, which is what
+# `make run` and the tests use: one process, no worker to start.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend",
+    }
+}
+# An import becomes a job (202 Accepted, then /api/jobs/<id>/) when it has more than
+# IMPORT_JOB_FILES files or more than IMPORT_JOB_BYTES bytes; smaller ones answer at once.
+IMPORT_JOB_FILES = int(os.environ.get("IMPORT_JOB_FILES", "100"))
+IMPORT_JOB_BYTES = int(os.environ.get("IMPORT_JOB_BYTES", 5 * 1024 * 1024))
+# A running job whose worker has said nothing for JOB_STALE_SECONDS lost its worker: it is
+# started again, up to JOB_MAX_ATTEMPTS starts in all, then marked failed with the reason.
+JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "60"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+
+# Live updates: events are kept EVENTS_KEEP_MINUTES for streams that resume with
+# Last-Event-ID. A stream with nothing to say sends a comment every EVENTS_KEEPALIVE_SECONDS.
+EVENTS_KEEP_MINUTES = int(os.environ.get("EVENTS_KEEP_MINUTES", "120"))
+EVENTS_KEEPALIVE_SECONDS = int(os.environ.get("EVENTS_KEEPALIVE_SECONDS", "15"))
 
 # Invitations to a project expire this many days after they are made.
 INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "14"))
@@ -277,11 +318,15 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        # A Redis that went away is an error within seconds, not a hung request.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 else:
     # axes warns that an in-process cache does not hold across processes; the README

@@ -347,3 +347,96 @@ class Assignment(models.Model):
         if getattr(self, "annotation_count", 0):
             return AssignmentState.IN_PROGRESS
         return AssignmentState.ASSIGNED
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class JobQuerySet(models.QuerySet["Job"]):
+    def visible_to(self, user: User | AnonymousUser) -> JobQuerySet:
+        """The caller's own jobs and every job of the projects the caller owns."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(owner=user)
+            | Q(project__memberships__user=user, project__memberships__role=Role.OWNER)
+        ).distinct()
+
+
+class Job(models.Model):
+    """Long work done by the worker (``corpus.jobs``): its state, progress and outcome."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "Import"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    #: What the job was asked (an import's encoding, say).
+    options = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    #: How many times a worker has started it; a job whose worker died is started again
+    #: until ``JOB_MAX_ATTEMPTS``.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    #: Set by the worker at each step; a running job silent for ``JOB_STALE_SECONDS`` has
+    #: lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.pk} ({self.status})"
+
+
+class JobFile(models.Model):
+    """A file an import job was given, kept in the database until the job ends, so that
+    any worker on any machine can read it."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=1000)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["job_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="jobfile_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(models.Model):
+    """One change a project's readers are told of (``corpus.events``), kept for a while so
+    that a stream that dropped can resume where it stopped (``Last-Event-ID``)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    #: The annotation or document the event is about.
+    object_id = models.BigIntegerField()
+    data = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["project", "id"], name="event_project_id")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

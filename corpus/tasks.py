@@ -29,3 +29,11 @@ def index_after_commit(document_ids: Sequence[int], project_id: int | None = Non
     ids = list(document_ids)
     if ids:
         transaction.on_commit(lambda: index_documents.enqueue(ids, project_id))
+
+
+@task
+def run_job(job_id: int) -> None:
+    """Do a job (``corpus.jobs``): claim it, run it with progress, end it done or failed."""
+    from . import jobs
+
+    jobs.run(job_id)

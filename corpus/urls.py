@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/new/", projects.project_create, name="project-create"),
     path("projects/<slug:project>/", projects.project_detail, name="project-detail"),
     path("projects/<slug:project>/import/", imports.import_documents, name="import"),
+    path("projects/<slug:project>/import/jobs/<int:job>/", imports.import_job, name="import-job"),
     path("projects/<slug:project>/settings/", projects.project_settings, name="project-settings"),
     path(
         "projects/<slug:project>/documents/<int:document>/edit/",

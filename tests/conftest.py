@@ -49,6 +49,18 @@ def document(cast):
     return make_document(cast.project, title="Abe and Putin")
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``committed(call)`` runs ``call`` and then what waited for its transaction to
+    commit (a job's queueing, events), as when a request commits outside a test."""
+
+    def run(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call()
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs a third of a second per user; tests make many users.

@@ -26,6 +26,17 @@ def test_health_check_reports_the_database(client, db):
     assert client.get(reverse("health")).json() == {"status": "ok", "database": "up"}
 
 
+def test_health_check_names_a_shared_cache_that_does_not_answer(client, db, monkeypatch):
+    from django.core.cache.backends.redis import RedisCache
+
+    # Nothing listens on port 1.
+    gone = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+    monkeypatch.setattr("corpus.views.projects.caches", {"default": gone})
+    response = client.get(reverse("health"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "up", "cache": "down"}
+
+
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},

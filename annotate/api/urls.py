@@ -1,4 +1,5 @@
-"""Annotate's routes under /api/: actors, claims, annotations and a project's network.
+"""Annotate's routes under /api/: actors, claims, annotations, a project's network
+and its live events.
 
 ``router`` holds the viewsets' routes; ``config.urls`` joins it with corpus's into the
 one ``api`` namespace.
@@ -12,6 +13,7 @@ from .annotations import AnnotationViewSet
 from .codebook import ActorViewSet, ClaimViewSet
 from .curation import DocumentCuratedView
 from .dna import ProjectDnaView
+from .events import project_events
 from .networks import FILES, ProjectNetworkView, ProjectNetworkWindowsView, network_file_view
 
 router = SimpleRouter()
@@ -21,6 +23,7 @@ router.register("annotations", AnnotationViewSet, basename="annotation")
 
 urlpatterns = [
     path("projects/<int:pk>/dna/", ProjectDnaView.as_view(), name="project-dna"),
+    path("projects/<str:pk>/events/", project_events, name="project-events"),
     path("projects/<str:pk>/agreement/", AgreementView.as_view(), name="project-agreement"),
     path(
         "documents/<str:pk>/curated/",

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from corpus.models import Document
 from corpus.words import counted
 
+from .. import events
 from ..models import Actor, Annotation, Claim, Stance
 from .codebook import create_actor, create_claim
 from .history import copy_with_history, insert_with_history, note_change
@@ -165,6 +166,8 @@ def create_annotation(
     else:
         with transaction.atomic(using=database):
             annotation.save()
+    # Outside a transaction the event is written at once, else when the caller's commits.
+    events.publish(events.CREATED, [annotation])
     return annotation
 
 
@@ -188,14 +191,16 @@ def create_annotations(
     with transaction.atomic(using=database):
         if connections[database].vendor == "postgresql":
             copy_with_history(annotations, created_by, database)
-            return annotations
-        return bulk_create_with_history(
-            annotations,
-            Annotation,
-            batch_size=1000,
-            default_user=created_by,
-            default_change_reason="created",
-        )
+        else:
+            annotations = bulk_create_with_history(
+                annotations,
+                Annotation,
+                batch_size=1000,
+                default_user=created_by,
+                default_change_reason="created",
+            )
+        events.publish(events.CREATED, annotations)
+    return annotations
 
 
 def check_annotations(*, items: Sequence[NewAnnotation]) -> dict[int, dict[str, list[str]]]:
@@ -270,6 +275,7 @@ def update_annotation(
         current.version += 1
         note_change(current, updated_by, "updated")
         current.save()
+        events.publish(events.UPDATED, [current])
     return current
 
 

@@ -10,6 +10,7 @@ from simple_history.utils import get_history_model_for_model
 
 from corpus.models import Project
 
+from .. import events
 from ..models import Annotation
 from .annotations import lock_annotation
 from .history import note_change
@@ -31,6 +32,7 @@ def trash_annotation(
         current.version += 1
         note_change(current, trashed_by, "trashed")
         current.save()
+        events.publish(events.TRASHED, [current])
     return current
 
 
@@ -45,6 +47,7 @@ def restore_annotation(*, annotation: Annotation, restored_by: User | None) -> A
         current.version += 1
         note_change(current, restored_by, "restored")
         current.save()
+        events.publish(events.RESTORED, [current])
     return current
 
 

@@ -7,6 +7,7 @@ from typing import cast
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -15,8 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from corpus import jobs
 from corpus.access import caller_role, require_annotator
 from corpus.api.fields import caller_projects
+from corpus.api.jobs import JobSerializer
 from corpus.api.writes import StrictFields
 from corpus.importing import Upload, import_files
 from corpus.importing.decoding import check_encoding
@@ -92,6 +95,9 @@ class DocumentImportView(APIView):
             "or earlier in the same request) or `rejected` with the reason (empty, binary, "
             "over the size limit, unreadable, a bad row). A rejected file leaves nothing "
             "behind and does not stop the others.\n\n"
+            "An upload of more than `IMPORT_JOB_FILES` files (100 by default) or "
+            "`IMPORT_JOB_BYTES` bytes (5 MB) becomes a job: **202** with `Location: "
+            "/api/jobs/<id>/`, where the progress and then the same body show.\n\n"
             "Status: **201** when at least one document was created; **200** when nothing "
             "new came in but not every file was rejected (duplicates only, say); **400** "
             "when every file was rejected (the body is then the same per-file results) or the "
@@ -102,6 +108,7 @@ class DocumentImportView(APIView):
         responses={
             201: OpenApiResponse(DocumentImportResponseSerializer, "Something was imported."),
             200: OpenApiResponse(DocumentImportResponseSerializer, "Nothing new was imported."),
+            202: OpenApiResponse(JobSerializer, "A job imports the files; see Location."),
         },
         examples=[
             OpenApiExample(
@@ -152,7 +159,21 @@ class DocumentImportView(APIView):
             pk=serializer.validated_data["project"],
         )
         require_annotator(caller_role(project))
-        uploads = [Upload.from_uploaded_file(file) for file in serializer.validated_data["files"]]
+        files = serializer.validated_data["files"]
+        if jobs.import_is_a_job(files):
+            job = jobs.start_import(
+                project=project,
+                owner=user,
+                files=files,
+                encoding=serializer.validated_data["encoding"],
+            )
+            location = reverse("api:job-detail", args=[job.pk])
+            return Response(
+                jobs.representation(job),
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Location": location},
+            )
+        uploads = [Upload.from_uploaded_file(file) for file in files]
         results = list(
             import_files(
                 project=project,
@@ -161,15 +182,8 @@ class DocumentImportView(APIView):
                 encoding=serializer.validated_data["encoding"],
             )
         )
-        imported = sum(result.imported for result in results)
-        rejected = sum(result.status == "rejected" for result in results)
-        body = {
-            "project": project.pk,
-            "imported": imported,
-            "duplicates": sum(len(result.duplicates) for result in results),
-            "rejected": rejected,
-            "results": [result.as_dict() for result in results],
-        }
+        body = jobs.import_summary(project, [result.as_dict() for result in results])
+        imported, rejected = body["imported"], body["rejected"]
         code: int
         if imported:
             code = status.HTTP_201_CREATED

@@ -1,5 +1,5 @@
 """The corpus's routes under /api/: token exchange, projects, members, invitations,
-assignments and progress, documents and their import, and the schema and docs of the
+assignments and progress, documents and their import, jobs, and the schema and docs of the
 whole API.
 
 ``router`` holds the viewsets' routes; ``config.urls`` joins every app's router into
@@ -15,6 +15,7 @@ from .assignments import AssignmentStateView, AssignmentViewSet, ProgressView
 from .documents import DocumentViewSet
 from .imports import DocumentImportView
 from .invitations import InvitationViewSet
+from .jobs import JobView
 from .members import MemberViewSet
 from .projects import ProjectViewSet
 from .schema import SwaggerView
@@ -27,6 +28,7 @@ router.register("documents", DocumentViewSet, basename="document")
 urlpatterns = [
     # Before the router's documents/<pk>/, which would take it.
     path("documents/import/", DocumentImportView.as_view(), name="document-import"),
+    path("jobs/<str:pk>/", JobView.as_view(), name="job-detail"),
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path(
         "projects/<str:project_pk>/members/",

@@ -33,7 +33,7 @@ from django.db import connection, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from corpus import fastpaths, hooks
+from corpus import events, fastpaths, hooks
 from corpus.models import Document, Project
 from corpus.services import prepare_document
 from corpus.tasks import index_after_commit
@@ -182,6 +182,18 @@ class FileResult:
     @property
     def imported(self) -> int:
         return len(self.documents)
+
+    @classmethod
+    def from_dict(cls, kept: dict[str, Any]) -> FileResult:
+        """A result as :meth:`as_dict` wrote it (a job keeps its results so), without the
+        duplicates' details."""
+        return cls(
+            kept["filename"],
+            kept["status"],
+            kept["message"],
+            encoding=kept["encoding"],
+            documents=[(document["id"], document["title"]) for document in kept["documents"]],
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -558,6 +570,18 @@ def import_files(
         yield result
     if index_for_search:
         index_after_commit(new, project.pk)
+    if new:
+        events.publish(
+            project_id=project.pk, kind="document.imported", build=lambda: imported_events(new)
+        )
+
+
+def imported_events(document_ids: list[int]) -> list[tuple[int, dict[str, Any]]]:
+    """``document.imported`` events: each new document as the API lists it."""
+    from corpus.api.documents import DocumentListSerializer
+
+    documents = Document.objects.filter(pk__in=document_ids).order_by("pk")
+    return [(row["id"], dict(row)) for row in DocumentListSerializer(documents, many=True).data]
 
 
 def _import(

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -21,17 +23,37 @@ from corpus.models import Document, Project
 from corpus.search import highlight, search_documents
 
 DOCUMENTS_PER_PAGE = 50
+#: Seconds /health/ waits for a pooled database connection.
+HEALTH_TIMEOUT = 2
 
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness and readiness: the app answers and its database does too."""
+    """Liveness and readiness: the app answers, and so do its database and (where the
+    processes share one, ``REDIS_URL``) its cache; each is named as up or down."""
+    report = {"database": "up"}
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        pool = getattr(connection, "pool", None)
+        if pool is not None:
+            # Not the requests' wait for a connection: the answer must come at once.
+            pool.open()  # as the first request would
+            with pool.connection(timeout=HEALTH_TIMEOUT) as pooled:
+                pooled.execute("SELECT 1")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any database failure means not ready
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        report["database"] = "down"
+    shared = caches["default"]
+    if isinstance(shared, RedisCache):
+        report["cache"] = "up"
+        try:
+            shared.get("health")
+        except Exception:  # noqa: BLE001 - any cache failure means not ready
+            report["cache"] = "down"
+    if "down" in report.values():
+        return JsonResponse({"status": "unavailable", **report}, status=503)
+    return JsonResponse({"status": "ok", **report})
 
 
 @login_required

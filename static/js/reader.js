@@ -752,4 +752,44 @@
       if (hadFocus) focusElement(articleEl());
     }, 10000);
   });
+
+  // Live updates: a colleague's new, changed, trashed or restored annotation arrives as an
+  // event (Server-Sent Events); the text and the side list are then fetched again with the
+  // filters shown. The annotation form lies outside them, so what is typed there stays.
+  const eventsUrl = reader.dataset.eventsUrl;
+  const documentId = Number(reader.dataset.documentId);
+  if (eventsUrl && window.EventSource) {
+    const source = new EventSource(eventsUrl);
+    let refreshTimer = null;
+    const refresh = () => {
+      refreshTimer = null;
+      const filters = document.getElementById("reader-filters");
+      const query = filters ? new URLSearchParams(new FormData(filters)).toString() : "";
+      const url = (filters ? filters.getAttribute("action") : window.location.pathname) + (query ? "?" + query : "");
+      htmx.ajax("GET", url, { target: "#reader-body", swap: "outerHTML" });
+    };
+    // This page's own changes come back as events too; what the page already shows as
+    // the event says is left alone, so the text is not swapped under the person's hand.
+    const alreadyShown = (kind, data) => {
+      const entry = document.getElementById("entry-" + data.id);
+      if (kind === "annotation.trashed") return entry === null;
+      if (entry === null) return false;
+      const time = entry.querySelector("time");
+      return !!time && Date.parse(time.getAttribute("datetime")) >= Date.parse(data.updated_at);
+    };
+    ["annotation.created", "annotation.updated", "annotation.trashed", "annotation.restored"].forEach((kind) => {
+      source.addEventListener(kind, (event) => {
+        let data = null;
+        try {
+          data = JSON.parse(event.data);
+        } catch (error) {
+          return;
+        }
+        if (!data || data.document !== documentId || alreadyShown(kind, data)) return;
+        // Several changes at once (a bulk import) make one fetch.
+        if (refreshTimer === null) refreshTimer = window.setTimeout(refresh, 150);
+      });
+    });
+    window.addEventListener("pagehide", () => source.close());
+  }
 })();
