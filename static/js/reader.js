@@ -506,9 +506,18 @@
   // done: the form opens once the selection has rested for a moment.
   let pointer = "mouse";
   let touchTimer;
+  // While a button or finger is down, the pointer owns the selection: focusing the text
+  // must not put the keyboard caret's selection back in the middle of a drag.
+  let pressing = false;
   document.addEventListener("pointerdown", (event) => {
     pointer = event.pointerType;
+    pressing = true;
   });
+  for (const kind of ["pointerup", "pointercancel"]) {
+    document.addEventListener(kind, () => {
+      pressing = false;
+    });
+  }
   document.addEventListener("selectionchange", () => {
     if (!canAnnotate || pointer !== "touch" || (panel && !panel.hidden)) return;
     window.clearTimeout(touchTimer);
@@ -522,6 +531,7 @@
     if (event.target !== articleEl()) return;
     const selection = window.getSelection();
     if (caret === null) caret = anchor = 0;
+    if (pressing) return;
     if (selection.isCollapsed || !inText(selection.anchorNode)) drawCaret();
   });
 
