@@ -33,15 +33,15 @@ from psycopg.rows import dict_row
 
 COLUMNS = """a.id, a.document_id AS document, a.start, a."end", a.quote, a.actor_id AS actor,
     a.claim_id AS claim, a.stance, a.note, u.username AS created_by, a.created_at,
-    a.updated_at, a.version"""
+    a.updated_at, a.version, a.final, a.curated_from_id AS curated_from"""
 READ = f"""SELECT {COLUMNS}
     FROM annotate_annotation a LEFT JOIN auth_user u ON u.id = a.created_by_id
     WHERE a.document_id = %s AND a.deleted_at IS NULL ORDER BY a.id LIMIT %s"""
 CREATE = f"""WITH a AS (
         INSERT INTO annotate_annotation (document_id, start, "end", quote, actor_id, claim_id,
-            stance, note, metadata, created_by_id, created_at, updated_at, version)
+            stance, note, metadata, created_by_id, created_at, updated_at, version, final)
         SELECT d.id, %(start)s, %(end)s, substr(d.text, %(start)s + 1, %(end)s - %(start)s),
-            %(actor)s, %(claim)s, %(stance)s, %(note)s, '{{}}', %(user)s, now(), now(), 1
+            %(actor)s, %(claim)s, %(stance)s, %(note)s, '{{}}', %(user)s, now(), now(), 1, false
         FROM corpus_document d WHERE d.id = %(document)s
         RETURNING *)
     SELECT {COLUMNS} FROM a LEFT JOIN auth_user u ON u.id = a.created_by_id"""
