@@ -1,11 +1,15 @@
 """Live updates: a project's changes as events, kept in the database and fanned out to
 every app process through PostgreSQL's LISTEN/NOTIFY.
 
-Services call :func:`publish` inside their transaction; the events are written once it
-commits, in a short transaction of their own that also sends ``NOTIFY`` (delivered when
-it commits). Event ids follow commit order: writers take one transaction-level advisory
-lock, so a reader that has seen event N never later meets a smaller id, and
-``Last-Event-ID`` resumption has neither gaps nor repeats. Events older than
+An event is written with the change it reports, in the same transaction (an outbox):
+services call :func:`publish` with what the change already has in hand, so an event
+exists exactly when its change committed, and nothing is read back to describe it.
+Event ids follow commit order, so that a reader that has seen event N never later meets
+a smaller id and ``Last-Event-ID`` resumption has neither gaps nor repeats. On
+PostgreSQL a deferred trigger (migration ``corpus/0012``) numbers a transaction's events
+as it commits, under one advisory lock held until the commit is done, and sends
+``NOTIFY`` (delivered on commit); on SQLite a transaction holds the one write lock from
+its first write to its commit, which orders ids alone. Events older than
 ``EVENTS_KEEP_MINUTES`` are pruned as new ones come.
 
 Each app process listens on one connection of its own (:class:`Notifier`) and wakes the
@@ -18,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -31,43 +35,33 @@ from .models import Event
 logger = logging.getLogger(__name__)
 
 CHANNEL = "stancemap_events"
-#: The advisory lock that orders event writers (any fixed 64-bit number).
+#: The advisory lock that orders event writers as they commit (migration ``corpus/0012``).
 WRITE_LOCK = 7_400_013
 #: Prune once in this many writes.
 PRUNE_EVERY = 200
 
-#: Builds the events once the change has committed: (object id, data) for each.
-Build = Callable[[], Iterable[tuple[int, dict[str, Any]]]]
+#: One event's object id (the annotation or document) and data.
+Item = tuple[int, dict[str, Any]]
 
 
-def publish(*, project_id: int, kind: str, build: Build) -> None:
-    """Write ``kind`` events for ``project_id`` when the current transaction commits."""
-    transaction.on_commit(lambda: write(project_id=project_id, kind=kind, items=build()))
-
-
-def write(*, project_id: int, kind: str, items: Iterable[tuple[int, dict[str, Any]]]) -> None:
+def publish(*, project_id: int, kind: str, items: Iterable[Item]) -> None:
+    """Write ``kind`` events for ``project_id`` in the current transaction: they commit
+    with the change they report, or not at all."""
     events = [
         Event(project_id=project_id, kind=kind, object_id=object_id, data=data)
         for object_id, data in items
     ]
     if not events:
         return
-    try:
-        with transaction.atomic():
-            postgresql = connection.vendor == "postgresql"
-            if postgresql:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
-            Event.objects.bulk_create(events, batch_size=1000)
-            if postgresql:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(project_id)])
-    except Exception:  # noqa: BLE001 - the change itself is saved; only its news is lost
-        logger.exception("Events %s of project %s could not be written", kind, project_id)
-        return
-    last = events[-1].pk or 0
-    if last // PRUNE_EVERY != (last - len(events)) // PRUNE_EVERY:
-        prune()
+    Event.objects.bulk_create(events, batch_size=1000)
+    # PostgreSQL hands out provisional negative ids; their size still counts writes.
+    prune_now_and_then(abs(events[-1].pk or 0), len(events))
+
+
+def prune_now_and_then(last_id: int, count: int) -> None:
+    """Prune once the ids pass a multiple of ``PRUNE_EVERY``, after the commit."""
+    if last_id // PRUNE_EVERY != (last_id - count) // PRUNE_EVERY:
+        transaction.on_commit(prune)
 
 
 def prune() -> int:

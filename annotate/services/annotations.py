@@ -162,12 +162,12 @@ def create_annotation(
     )
     database = router.db_for_write(Annotation)
     if connections[database].vendor == "postgresql":
+        # The annotation, its history record and its event, in one statement.
         insert_with_history(annotation, created_by, database)
     else:
         with transaction.atomic(using=database):
             annotation.save()
-    # Outside a transaction the event is written at once, else when the caller's commits.
-    events.publish(events.CREATED, [annotation])
+            events.publish(events.CREATED, [annotation])
     return annotation
 
 
@@ -218,8 +218,9 @@ def lock_annotation(annotation: Annotation, expected_version: int | None) -> Ann
     """The annotation as it is now, locked until the transaction ends; refuses
     (:class:`StaleVersion`) when ``expected_version`` is given and is not its version."""
     current = (
-        Annotation.objects.select_for_update()
-        .select_related("document")
+        # The annotator comes along for the change's event, unlocked.
+        Annotation.objects.select_for_update(of=("self", "document"))
+        .select_related("document", "created_by")
         .defer("document__original")  # the uploaded bytes, which no check needs
         .get(pk=annotation.pk)
     )

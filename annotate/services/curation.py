@@ -16,6 +16,7 @@ from django.db import transaction
 from corpus.access import require_annotator, require_curator
 from corpus.models import Document, Role
 
+from .. import events
 from ..models import Annotation, Curation
 from .history import note_change
 
@@ -35,7 +36,8 @@ def accept_annotation(*, annotation: Annotation, accepted_by: User) -> Annotatio
     with transaction.atomic():
         source = (
             Annotation.objects.select_for_update(of=("self",))
-            .select_related("created_by")
+            .select_related("created_by", "document")
+            .defer("document__text", "document__original")
             .get(pk=annotation.pk)
         )
         if source.final:
@@ -46,7 +48,7 @@ def accept_annotation(*, annotation: Annotation, accepted_by: User) -> Annotatio
             raise ValidationError("This annotation is already among the final annotations.")
         whose = source.created_by.get_username() if source.created_by else "an unknown annotator"
         final = Annotation(
-            document_id=source.document_id,
+            document=source.document,
             start=source.start,
             end=source.end,
             quote=source.quote,
@@ -61,6 +63,7 @@ def accept_annotation(*, annotation: Annotation, accepted_by: User) -> Annotatio
         )
         note_change(final, accepted_by, f"accepted annotation {source.pk} by {whose}")
         final.save()
+        events.publish(events.CREATED, [final])
     return final
 
 

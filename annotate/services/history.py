@@ -19,7 +19,9 @@ from django.utils import timezone
 from simple_history.utils import get_history_model_for_model
 
 from corpus import fastpaths
+from corpus.models import Event
 
+from .. import events
 from ..models import Actor, Annotation, Claim
 
 
@@ -75,9 +77,11 @@ class _CreatedRows:
 
 
 def insert_with_history(annotation: Annotation, created_by: User | None, database: str) -> None:
-    """PostgreSQL: write one new annotation and its history record in one statement
-    (a data-modifying WITH), where ``save()`` and simple_history take four round trips
-    (BEGIN, two INSERTs, COMMIT). A single statement is atomic by itself."""
+    """PostgreSQL: write one new annotation, its history record and its
+    ``annotation.created`` event in one statement (data-modifying WITHs), where
+    ``save()``, simple_history and ``annotate.events.publish`` take six round trips
+    (BEGIN, three INSERTs, COMMIT). A single statement is atomic by itself; the event's
+    data is the annotation as built here, its id filled in by the database."""
     rows = _CreatedRows(created_by, database)
     annotation.created_at = annotation.updated_at = rows.now
     own = [f for f in rows.fields if not f.primary_key]
@@ -91,12 +95,20 @@ def insert_with_history(annotation: Annotation, created_by: User | None, databas
             params.append(rows.record[f.attname])
         else:
             selected.append(f"new.{rows.quote(f.column)}")
+    project_id, kind, data = events.created_event(annotation)
+    params += [project_id, kind, json.dumps(data), rows.now]
     table, history_table = Annotation._meta.db_table, rows.history._meta.db_table
+    q = rows.quote
     sql = (
-        f"WITH new AS (INSERT INTO {rows.quote(table)} ({rows.columns(own)}) "
-        f"VALUES ({', '.join(['%s'] * len(own))}) RETURNING *) "
-        f"INSERT INTO {rows.quote(history_table)} ({rows.columns(rows.history_fields)}) "
-        f"SELECT {', '.join(selected)} FROM new RETURNING {rows.quote('id')}"
+        f"WITH new AS (INSERT INTO {q(table)} ({rows.columns(own)}) "
+        f"VALUES ({', '.join(['%s'] * len(own))}) RETURNING *), "
+        f"history AS (INSERT INTO {q(history_table)} ({rows.columns(rows.history_fields)}) "
+        f"SELECT {', '.join(selected)} FROM new), "
+        f"event AS (INSERT INTO {q(Event._meta.db_table)} "
+        f"({q('project_id')}, {q('kind')}, {q('object_id')}, {q('data')}, {q('created_at')}) "
+        f"SELECT %s, %s, new.{q('id')}, jsonb_set(%s::jsonb, '{{id}}', to_jsonb(new.{q('id')})), "
+        f"%s FROM new) "
+        f"SELECT {q('id')} FROM new"
     )
     with rows.connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -571,9 +571,7 @@ def import_files(
     if index_for_search:
         index_after_commit(new, project.pk)
     if new:
-        events.publish(
-            project_id=project.pk, kind="document.imported", build=lambda: imported_events(new)
-        )
+        events.publish(project_id=project.pk, kind="document.imported", items=imported_events(new))
 
 
 def imported_events(document_ids: list[int]) -> list[tuple[int, dict[str, Any]]]:

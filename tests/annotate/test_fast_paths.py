@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 from rest_framework.test import APIClient
 
 from annotate.api.serializers import annotation_json, prefetch_references
+from annotate import events
 from annotate.models import Actor, Annotation, Claim
 from annotate.services import codebook
 from annotate.services.annotations import (
@@ -27,7 +28,7 @@ from annotate.services.codebook import merge_actors
 from annotate.services.history import note_change
 from annotate.services.trash import empty_trash, trash_annotation
 from corpus.access import caller_role
-from corpus.models import Document
+from corpus.models import Document, Event
 from tests.equivalence import each_way, postgresql_only, without
 from tests.factories import make_actor, make_annotation, make_claim
 
@@ -96,6 +97,48 @@ def test_one_create_writes_what_save_writes(document, cast):
     assert record["history_user_id"] == cast.bob.pk
     # One moment for the row and its record, where save() reads the clock twice.
     assert own["created_at"] == own["updated_at"] == record["history_date"]
+
+
+def _events_of(annotations) -> list[dict]:
+    """The events written about the annotations, less what differs between two runs."""
+    rows = Event.objects.filter(object_id__in=[a.pk for a in annotations]).order_by("pk")
+    found = []
+    for row in rows.values("project_id", "kind", "object_id", "data"):
+        # The data is the annotation as the API shows it once stored, moments included.
+        stored = Annotation.objects.select_related("created_by").get(pk=row["object_id"])
+        assert row["data"] == annotation_json(stored)
+        found.append(
+            {**without([row], "object_id")[0], "data": without([row["data"]], *MOMENTS)[0]}
+        )
+    assert len(found) == len(annotations)
+    return found
+
+
+@postgresql_only
+def test_the_create_statements_event_is_what_publishing_the_saved_annotation_writes(
+    document, cast
+):
+    actor, claim = make_actor(cast.project), make_claim(cast.project)
+    (item,) = _items(document, actor, claim)[1:]
+
+    def saved_and_published():
+        annotations = _saved_one_by_one([item], cast.bob)
+        events.publish(events.CREATED, annotations)
+        return annotations
+
+    fast, plain = each_way(
+        lambda: [
+            create_annotation(
+                created_by=cast.bob, **{name: getattr(item, name) for name in vars(item)}
+            )
+        ],
+        saved_and_published,
+        rows=lambda annotations: (_events_of(annotations), annotations),
+    )
+    assert fast[0] == plain[0]
+    (event,) = fast[0]
+    assert event["kind"] == "annotation.created"
+    assert event["data"]["stance"] == "oppose"
 
 
 def test_a_bulk_create_writes_what_save_writes(document, cast):

@@ -6,10 +6,13 @@ the test client (the stream's WSGI form); tests/live/ runs it on ASGI servers.""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotate.api.events import KEEPALIVE
@@ -214,3 +217,89 @@ def test_an_independent_coders_stream_carries_only_their_own_annotations(
     assert authors("bob") == ["bob"]
     assert authors("dave") == ["dave"]
     assert authors("alice") == ["bob", "dave", "alice"]  # the owner sees everyone's
+
+
+def test_a_refused_or_undone_change_sends_no_event(api, cast, document, life):
+    before = read(stream(api("bob"), cast.project))
+    stale = api("bob").patch(
+        f"/api/annotations/{life.pk}/",
+        {"note": "Too late"},
+        format="json",
+        HTTP_IF_MATCH=f'"{life.pk}-1"',
+    )
+    assert stale.status_code == 412
+    bad = api("bob").post(
+        "/api/annotations/", {"document": document.pk, "start": 5, "end": 2}, format="json"
+    )
+    assert bad.status_code == 400
+    assert api("carol").delete(f"/api/annotations/{life.pk}/").status_code == 403
+    with pytest.raises(RuntimeError), transaction.atomic():
+        create_annotation(document=document, start=0, end=3, created_by=cast.bob)
+        raise RuntimeError("the caller's transaction fails after the create")
+
+    assert read(stream(api("bob"), cast.project)) == before
+
+
+def test_accepting_an_annotation_sends_the_final_annotations_creation(
+    api, cast, document, curator
+):
+    source = create_annotation(document=document, start=0, end=3, created_by=cast.bob)
+    accepted = api("cora").post(f"/api/annotations/{source.pk}/accept/")
+    assert accepted.status_code == 201
+
+    found = read(stream(api("alice"), cast.project))
+
+    assert [event["event"] for event in found] == ["annotation.created"] * 2
+    assert found[-1]["data"] == accepted.json()
+    assert found[-1]["data"]["curated_from"] == source.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_events_of_concurrent_writers_are_read_in_id_order_without_gaps(cast, document):
+    """Writers on several connections create at once while a reader keeps reading what
+    is new after the last id it saw, as a stream does: what it reads, in order, is every
+    event exactly once."""
+    writers, each = 4, 25
+    done = threading.Event()
+
+    def write(author_index: int) -> None:
+        try:
+            for i in range(each):
+                with transaction.atomic():
+                    create_annotation(
+                        document=document, start=i % 5, end=i % 5 + 3, created_by=cast.bob
+                    )
+                    # Some writers keep their transaction open a moment after the event.
+                    if author_index % 2:
+                        time.sleep(0.002)
+        finally:
+            connection.close()
+
+    seen: list[int] = []
+
+    def follow() -> None:
+        last = 0
+        try:
+            while True:
+                finished = done.is_set()
+                found = events.after(cast.project.pk, last)
+                seen.extend(event.pk for event in found)
+                last = found[-1].pk if found else last
+                if finished and not found:
+                    return
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=follow)
+    reader.start()
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done.set()
+    reader.join()
+
+    every = list(Event.objects.filter(project=cast.project).values_list("pk", flat=True))
+    assert len(every) == writers * each
+    assert seen == every == sorted(every)
