@@ -10,6 +10,8 @@
   a word (a cut network) is found by the request's first query instead, which answers
   503 (``corpus.middleware.DatabaseUnavailableMiddleware``) and closes the connection, as
   a connection lost during a request always did.
+  The same check stands in for psycopg_pool's, which sends an empty query each time a
+  pooled connection is handed out (:func:`check_pooled`).
 * **Moments load in C.** Django loads every ``timestamptz`` through a Python loader that
   parses it and then relabels it in the connection's time zone; with the session in UTC
   (Django's default: ``TIME_ZONE`` unset in ``DATABASES``) psycopg's own loader, in C,
@@ -32,7 +34,44 @@ from psycopg.types.datetime import TimestamptzLoader
 TIMESTAMPTZ = "timestamptz"
 
 
+def _idle_and_quiet(connection: Any) -> bool:
+    """Whether a connection is open, outside a transaction, with nothing to read: a
+    server that ended it would have left its last word, or the end of the stream."""
+    pgconn = connection.pgconn
+    return bool(
+        pgconn.status == pq.ConnStatus.OK
+        and pgconn.transaction_status == pq.TransactionStatus.IDLE
+        and not select.select([pgconn.socket], [], [], 0)[0]
+    )
+
+
+def check_pooled(connection: Any) -> None:
+    """psycopg_pool's check as a pooled connection is handed out: without a query when
+    the connection is idle and quiet, else psycopg_pool's own (which raises for a dead
+    one, and the pool then opens another)."""
+    from psycopg_pool import ConnectionPool
+
+    if not connection.closed and _idle_and_quiet(connection):
+        return
+    ConnectionPool.check_connection(connection)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    @property
+    def pool(self) -> Any:
+        options = self.settings_dict["OPTIONS"].get("pool")
+        if (
+            options
+            and self.settings_dict["CONN_HEALTH_CHECKS"]
+            and self.alias not in self._connection_pools
+        ):
+            options = {"check": check_pooled, **({} if options is True else options)}
+            self.settings_dict = {
+                **self.settings_dict,
+                "OPTIONS": {**self.settings_dict["OPTIONS"], "pool": options},
+            }
+        return super().pool
+
     def create_cursor(self, name: Any = None) -> Any:
         cursor = super().create_cursor(name)
         if self.loads_moments_natively():
@@ -52,11 +91,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = self.connection
         if connection is None or connection.closed:
             return False
-        pgconn = connection.pgconn
-        if (
-            pgconn.status == pq.ConnStatus.OK
-            and pgconn.transaction_status == pq.TransactionStatus.IDLE
-            and not select.select([pgconn.socket], [], [], 0)[0]
-        ):
+        if _idle_and_quiet(connection):
             return True
         return super().is_usable()

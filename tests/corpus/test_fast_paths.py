@@ -180,6 +180,36 @@ def test_the_health_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_o
         checked.close()
 
 
+@postgresql_only
+def test_the_pools_check_asks_no_query_of_an_idle_connection_and_refuses_a_dead_one(db):
+    import psycopg
+
+    from corpus.postgresql.base import DatabaseWrapper, check_pooled
+
+    pooling = DatabaseWrapper(
+        {**connection.settings_dict, "CONN_MAX_AGE": 0, "OPTIONS": {"pool": {"min_size": 1}}},
+        alias="pooling",
+    )
+    assert pooling.pool._check is check_pooled
+    pooling.close_pool()
+    params = connection.get_connection_params()
+    pooled = psycopg.Connection.connect(**params, autocommit=True)
+    try:
+        pooled.execute("SELECT 1")
+        with mock.patch.object(type(pooled), "execute", side_effect=AssertionError):
+            check_pooled(pooled)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pooled.info.backend_pid])
+        time.sleep(0.05)
+        # Refused as psycopg_pool's own check refuses it, so the pool opens another.
+        with pytest.raises(psycopg.OperationalError):
+            for _ in range(100):
+                check_pooled(pooled)
+                time.sleep(0.01)
+    finally:
+        pooled.close()
+
+
 def _strict_serializers() -> list[type]:
     import config.urls  # noqa: F401  (imports every endpoint, so every serializer)
 
