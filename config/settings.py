@@ -328,7 +328,13 @@ if os.environ.get("REDIS_URL"):
         # A Redis that went away is an error within seconds, not a hung request.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
-else:
+#: How long an API token's user is kept in the cache (``corpus.api.authentication``).
+#: Only a cache shared by every process may keep it, since a token rotated or a user
+#: deactivated must be refused at once everywhere: off with the in-process cache.
+API_TOKEN_CACHE_SECONDS = int(
+    os.environ.get("API_TOKEN_CACHE_SECONDS", "300" if os.environ.get("REDIS_URL") else "0")
+)
+if not os.environ.get("REDIS_URL"):
     # axes warns that an in-process cache does not hold across processes; the README
     # says so, and a single process is what runs without REDIS_URL.
     SILENCED_SYSTEM_CHECKS += ["axes.W001"]
