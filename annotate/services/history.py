@@ -84,21 +84,34 @@ def insert_with_history(annotation: Annotation, created_by: User | None, databas
     data is the annotation as built here, its id filled in by the database."""
     rows = _CreatedRows(created_by, database)
     annotation.created_at = annotation.updated_at = rows.now
-    own = [f for f in rows.fields if not f.primary_key]
-    selected = []
+    sql, own, recorded = _insert_statement(database)
     params: list[Any] = [
         f.get_db_prep_save(getattr(annotation, f.attname), rows.connection) for f in own
     ]
+    params += [rows.record[name] for name in recorded]
+    project_id, kind, data = events.created_event(annotation)
+    params += [project_id, kind, json.dumps(data), rows.now]
+    with rows.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (pk,) = cursor.fetchone()
+    rows.saved(annotation, pk)
+
+
+@functools.cache
+def _insert_statement(database: str) -> tuple[str, list[Any], list[str]]:
+    """:func:`insert_with_history`'s statement, the annotation's fields it takes and the
+    history record's values it takes after them, by name (made once)."""
+    rows = _CreatedRows(None, database)
+    q = rows.quote
+    own = [f for f in rows.fields if not f.primary_key]
+    selected, recorded = [], []
     for f in rows.history_fields:
         if f.attname in rows.record:
             selected.append("%s")
-            params.append(rows.record[f.attname])
+            recorded.append(f.attname)
         else:
-            selected.append(f"new.{rows.quote(f.column)}")
-    project_id, kind, data = events.created_event(annotation)
-    params += [project_id, kind, json.dumps(data), rows.now]
+            selected.append(f"new.{q(f.column)}")
     table, history_table = Annotation._meta.db_table, rows.history._meta.db_table
-    q = rows.quote
     sql = (
         f"WITH new AS (INSERT INTO {q(table)} ({rows.columns(own)}) "
         f"VALUES ({', '.join(['%s'] * len(own))}) RETURNING *), "
@@ -110,10 +123,7 @@ def insert_with_history(annotation: Annotation, created_by: User | None, databas
         f"%s FROM new) "
         f"SELECT {q('id')} FROM new"
     )
-    with rows.connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        (pk,) = cursor.fetchone()
-    rows.saved(annotation, pk)
+    return sql, own, recorded
 
 
 def copy_with_history(
