@@ -17,8 +17,10 @@ Tests are in ``tests/annotate/test_fast_paths.py`` (A) and ``tests/corpus/test_f
 
 1. **Annotation create** (PostgreSQL): ``annotate.services.history.insert_with_history``,
    called by ``annotate.services.annotations.create_annotation`` (pages, API). One
-   data-modifying ``WITH`` statement inserts the annotation and its "+" / "created"
-   history record. Test: A ``test_one_create_writes_what_save_writes``.
+   data-modifying ``WITH`` statement inserts the annotation, its "+" / "created"
+   history record and its ``annotation.created`` event (``corpus.events``).
+   Tests: A ``test_one_create_writes_what_save_writes``,
+   ``test_the_create_statements_event_is_what_publishing_the_saved_annotation_writes``.
 2. **Bulk annotation create**: ``annotate.services.annotations.create_annotations`` (bulk
    API, DNA import). PostgreSQL: ``annotate.services.history.copy_with_history`` reserves
    ids and COPYs annotations and their "created" history records (:func:`copy_new`);
@@ -81,9 +83,14 @@ an upgrade of either, or a new field in an answer, must be checked against them:
   request. Test: C ``test_filters_copied_shallowly_filter_as_deep_copies_do``, and the
   filter tests of ``tests/api``.
 - ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check asks the
-  socket, not the server, for an idle connection, and moments load with psycopg's loader
-  in C. Tests: C ``test_moments_load_as_django_loads_them``,
-  ``test_the_health_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_one``.
+  socket, not the server, for an idle connection (and so does the pool's check,
+  ``check_pooled``), and moments load with psycopg's loader in C.
+  Tests: C ``test_moments_load_as_django_loads_them``,
+  ``test_the_health_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_one``,
+  ``test_the_pools_check_asks_no_query_of_an_idle_connection_and_refuses_a_dead_one``.
+- ``corpus.api.authentication.TokenAuthentication`` with ``API_TOKEN_CACHE_SECONDS``
+  (Redis): the token's user from the cache, forgotten on every change of the token or
+  the user. Tests: the cache tests of ``tests/api/test_tokens.py``.
 """
 
 from __future__ import annotations
