@@ -323,7 +323,8 @@ CACHES: dict[str, dict[str, Any]] = {
 }
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, with one client per connection pool (see corpus/cache.py).
+        "BACKEND": "corpus.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         # A Redis that went away is an error within seconds, not a hung request.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

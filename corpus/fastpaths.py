@@ -91,6 +91,9 @@ an upgrade of either, or a new field in an answer, must be checked against them:
 - ``corpus.api.authentication.TokenAuthentication`` with ``API_TOKEN_CACHE_SECONDS``
   (Redis): the token's user from the cache, forgotten on every change of the token or
   the user. Tests: the cache tests of ``tests/api/test_tokens.py``.
+- ``corpus.cache.RedisCache`` (with ``REDIS_URL``): Django's Redis cache with one client
+  per connection pool instead of one per call.
+  Test: C ``test_the_redis_cache_shares_one_client_per_pool_as_django_would_build_it``.
 """
 
 from __future__ import annotations

@@ -271,3 +271,23 @@ def test_filters_copied_shallowly_filter_as_deep_copies_do(cast, query):
         if filter_.method is not None:
             assert filter_.filter.f is filter_  # bound to this copy, not to the class's
     assert all(not hasattr(f, "parent") for f in AnnotationFilter.base_filters.values())
+
+
+def test_the_redis_cache_shares_one_client_per_pool_as_django_would_build_it():
+    from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+
+    from corpus.cache import RedisCache
+
+    # Nothing connects until a command is sent, so no Redis server is needed here.
+    ours = RedisCache("redis://127.0.0.1:6399/2", {"OPTIONS": {"socket_timeout": 2}})._cache
+    django = DjangoRedisCache("redis://127.0.0.1:6399/2", {"OPTIONS": {"socket_timeout": 2}})
+    client = ours.get_client()
+
+    assert ours.get_client(write=True) is client
+    assert client.connection_pool is ours._get_connection_pool(write=False)
+    built = django._cache.get_client()
+    assert type(client) is type(built)
+    for name in ("host", "port", "db", "socket_timeout"):
+        assert client.connection_pool.connection_kwargs[name] == (
+            built.connection_pool.connection_kwargs[name]
+        )
