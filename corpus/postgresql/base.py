@@ -63,7 +63,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if (
             options
             and self.settings_dict["CONN_HEALTH_CHECKS"]
-            and self.alias not in self._connection_pools
+            and self.alias not in self._connection_pools  # type: ignore[attr-defined]
         ):
             options = {"check": check_pooled, **({} if options is True else options)}
             self.settings_dict = {

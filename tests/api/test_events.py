@@ -240,9 +240,7 @@ def test_a_refused_or_undone_change_sends_no_event(api, cast, document, life):
     assert read(stream(api("bob"), cast.project)) == before
 
 
-def test_accepting_an_annotation_sends_the_final_annotations_creation(
-    api, cast, document, curator
-):
+def test_accepting_an_annotation_sends_the_final_annotations_creation(api, cast, document, curator):
     source = create_annotation(document=document, start=0, end=3, created_by=cast.bob)
     accepted = api("cora").post(f"/api/annotations/{source.pk}/accept/")
     assert accepted.status_code == 201

@@ -77,7 +77,9 @@ def token_cache(settings):
     cache.clear()
 
 
-def test_a_cached_token_asks_the_database_nothing(api, cast, token_cache, django_assert_num_queries):
+def test_a_cached_token_asks_the_database_nothing(
+    api, cast, token_cache, django_assert_num_queries
+):
     client = api("carol")
     assert client.get("/api/projects/").status_code == 200
     with django_assert_num_queries(1):  # the projects, not the token
@@ -142,7 +144,7 @@ def test_a_request_that_read_a_token_before_its_change_cannot_keep_it(cast, toke
 
     key = Token.objects.create(user=cast.bob).key
     read = authentication._read_user
-    deleted = []
+    deleted: list[str] = []
 
     def read_then_change(*args):
         values = read(*args)

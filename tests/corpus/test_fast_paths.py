@@ -284,10 +284,11 @@ def test_the_redis_cache_shares_one_client_per_pool_as_django_would_build_it():
     client = ours.get_client()
 
     assert ours.get_client(write=True) is client
-    assert client.connection_pool is ours._get_connection_pool(write=False)
+    assert client.connection_pool is ours._get_connection_pool(write=False)  # type: ignore[attr-defined]
     built = django._cache.get_client()
     assert type(client) is type(built)
     for name in ("host", "port", "db", "socket_timeout"):
-        assert client.connection_pool.connection_kwargs[name] == (
-            built.connection_pool.connection_kwargs[name]
+        assert (
+            client.connection_pool.connection_kwargs[name]
+            == (built.connection_pool.connection_kwargs[name])
         )
