@@ -27,10 +27,8 @@ from annotate.highlights import (
     STANCE_LABELS,
     STANCE_MARKS,
     ReaderFilters,
-    filter_options,
+    draw_reader,
     reader_rows,
-    render_entries,
-    render_segments,
 )
 from annotate.models import Annotation, Stance
 from annotate.services.annotations import StaleVersion, save_annotation
@@ -84,22 +82,21 @@ def _urls(document: Document) -> dict[str, str]:
 def reader_context(
     request: HtmxHttpRequest, document: Document, role: Role | None, filters: ReaderFilters
 ) -> dict[str, Any]:
-    rows = reader_rows(document, request.user)
-    shown = [row for row in rows if filters.keeps(row)] if filters.active else rows
+    drawn = draw_reader(document.text, reader_rows(document, request.user), filters)
     return {
         "document": document,
         "project": document.project,
         "role": role,
         "can_annotate": bool(role and role.can_annotate),
-        "shown": len(shown),
-        "total": len(rows),
-        "segments": render_segments(document.text, shown),
-        "entries": render_entries(shown),
+        "shown": drawn.shown,
+        "total": drawn.total,
+        "segments": drawn.segments,
+        "entries": drawn.entries,
         "filters": filters,
-        "actor_options": filter_options(rows, "actor_id", "actor_name"),
-        "claim_options": filter_options(rows, "claim_id", "claim_label"),
+        "actor_options": drawn.actor_options,
+        "claim_options": drawn.claim_options,
         "stance_options": [*Stance.choices, ("none", "(none)")],
-        "annotator_options": filter_options(rows, "created_by_id", "username"),
+        "annotator_options": drawn.annotator_options,
         "urls": _urls(document),
         "text_length": len(document.text),
         "stance_choices": Stance.choices,

@@ -1,18 +1,31 @@
 import html as html_module
+import random
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
-from annotate.highlights import render_segments
-from annotate.models import Annotation, Stance
+from annotate.highlights import (
+    MAX_DRAWN_DEPTH,
+    STANCE_MARKS,
+    ReaderFilters,
+    draw_anew,
+    draw_reader,
+    reader_rows,
+    render_segments,
+)
+from annotate.models import Actor, Annotation, Stance
+from corpus.models import Role
 from tests.factories import (
     actor_of,
+    add_member,
     claim_of,
     make_actor,
     make_annotation,
     make_claim,
     make_document,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +95,98 @@ def test_overlapping_and_nested_annotations_each_cover_their_own_segments(cast):
     assert f'class="hl st-none d1 l1-none" data-s="10" data-ids="{crossing.pk}"' in html
     # Both underlines where the crossing one begins, and its sign there.
     assert re.search(r'l1-support l2-none" data-s="8" [^>]*data-marks="\?"', html)
+
+
+def test_every_segment_is_drawn_from_the_annotations_that_cover_it():
+    """Random overlapping annotations: each segment's ids, innermost one, depth, layers
+    and signs are what a plain look at every annotation over that segment gives."""
+    rng = random.Random(7)
+    stances = [*Stance.values, None]
+    for _ in range(200):
+        text = "".join(rng.choice("ab <&>\"'\n🙂") for _ in range(rng.randrange(1, 50)))
+        annotations = []
+        for pk in rng.sample(range(1, 1000), rng.randrange(0, 10)):
+            start = rng.randrange(len(text))
+            end = rng.randrange(start + 1, len(text) + 1)
+            annotations.append(Annotation(pk=pk, start=start, end=end, stance=rng.choice(stances)))
+        html = str(render_segments(text, annotations))
+        pieces = re.findall(r"<span([^>]*)>(.*?)</span>", html, re.S)
+        assert "".join(html_module.unescape(piece) for _, piece in pieces) == text
+        for attributes, _ in pieces:
+            found = dict(re.findall(r'([\w-]+)="([^"]*)"', attributes))
+            at = int(found["data-s"])
+            covering = sorted(
+                (a for a in annotations if a.start <= at < a.end),
+                key=lambda a: (a.start, -a.end, a.pk),
+            )
+            if not covering:
+                assert set(found) == {"data-s"}
+                continue
+            outer_first = sorted(covering, key=lambda a: (a.start - a.end, a.start, a.pk))
+            drawn = [a.stance or "none" for a in outer_first[-MAX_DRAWN_DEPTH:]]
+            layers = [f"l{n}-{stance}" for n, stance in enumerate(drawn, start=1)]
+            assert found["class"] == " ".join(["hl", f"st-{drawn[-1]}", f"d{len(drawn)}", *layers])
+            assert found["data-ids"] == " ".join(str(a.pk) for a in covering)
+            assert found["data-top"] == str(outer_first[-1].pk)
+            marks = "".join(STANCE_MARKS[a.stance or "none"] for a in outer_first if a.start == at)
+            assert found.get("data-marks", "") == marks
+
+
+def test_a_remembered_drawing_is_what_drawing_anew_gives(cast, document):
+    actor = make_actor(cast.project, "Shinzo Abe")
+    make_annotation(document, start=0, end=9, actor=actor, stance="oppose", note="<b>n</b>")
+    make_annotation(document, start=4, end=20, created_by=cast.bob)
+    rows = reader_rows(document, cast.alice)
+    for filters in [ReaderFilters(), ReaderFilters(actor=str(actor.pk))]:
+        assert draw_reader(document.text, rows, filters) == draw_anew(document.text, rows, filters)
+        # Read again, the same rows give the drawing kept from the first time.
+        again = reader_rows(document, cast.alice)
+        assert draw_reader(document.text, again, filters) is draw_reader(
+            document.text, rows, filters
+        )
+
+
+def test_independent_coders_each_see_only_their_own_highlights_page_after_page(
+    client, cast, document
+):
+    cast.project.independent_coding = True
+    cast.project.save()
+    dave = make_user("dave")
+    add_member(cast.project, dave, Role.ANNOTATOR)
+    bobs = make_annotation(document, start=0, end=5, created_by=cast.bob)
+    daves = make_annotation(document, start=0, end=5, created_by=dave)
+    for _ in range(2):
+        for who, own, other in [(cast.bob, bobs, daves), (dave, daves, bobs)]:
+            client.force_login(who)
+            page = client.get(reader_url(document)).content.decode()
+            assert f'data-ids="{own.pk}"' in page and f'id="entry-{own.pk}"' in page
+            assert str(other.pk) not in re.findall(r'data-ids="([^"]*)"', page)[0]
+            assert f'id="entry-{other.pk}"' not in page
+    client.force_login(cast.alice)
+    page = client.get(reader_url(document)).content.decode()
+    assert f'data-ids="{bobs.pk} {daves.pk}"' in page
+
+
+def test_the_reader_shows_every_change_made_since_it_was_last_read(client, cast, document):
+    actor = make_actor(cast.project, "Kantei")
+    annotation = make_annotation(
+        document, start=0, end=5, actor=actor, stance="support", created_by=cast.bob
+    )
+    client.force_login(cast.carol)
+    page = client.get(reader_url(document)).content.decode()
+    assert '<span class="entry-actor">Kantei</span>' in page
+    assert 'class="entry st-support"' in page
+    # Writes that bump no version and touch no annotation still show at once.
+    Annotation.objects.filter(pk=annotation.pk).update(stance="oppose", note="Later note")
+    Actor.objects.filter(pk=actor.pk).update(name="Cabinet Office")
+    User.objects.filter(pk=cast.bob.pk).update(username="robert")
+    page = client.get(reader_url(document)).content.decode()
+    assert 'class="entry st-oppose"' in page and 'class="entry st-support"' not in page
+    assert "Cabinet Office" in page and "Kantei" not in page
+    assert "Later note" in page and "robert" in page
+    Annotation.objects.filter(pk=annotation.pk).update(deleted_at="2026-01-01T00:00:00Z")
+    page = client.get(reader_url(document)).content.decode()
+    assert f'id="entry-{annotation.pk}"' not in page and "No annotations yet." in page
 
 
 def test_reader_shows_the_text_and_the_annotations_in_reading_order(client, cast, document):
