@@ -84,6 +84,10 @@ an upgrade of either, or a new field in an answer, must be checked against them:
   set is kept after the first request; neither where a filter's field depends on the
   request. Test: C ``test_filters_copied_shallowly_filter_as_deep_copies_do``, and the
   filter tests of ``tests/api``.
+- ``corpus.api.documents.document_list_rows``: documents as ``DocumentListSerializer``
+  writes them, read by ``values_list`` and written by the serializer's own fields, for
+  an import's ``document.imported`` events.
+  Test: C ``test_document_rows_are_what_the_list_serializer_writes``.
 - ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check asks the
   socket, not the server, for an idle connection, and moments load with psycopg's loader
   in C. Tests: C ``test_moments_load_as_django_loads_them``,

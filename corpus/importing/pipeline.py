@@ -618,12 +618,10 @@ def import_files(
 
 def imported_events(document_ids: list[int]) -> list[tuple[int, dict[str, Any]]]:
     """``document.imported`` events: each new document as the API lists it."""
-    from corpus.api.documents import DocumentListSerializer
+    from corpus.api.documents import document_list_rows
 
-    # As the API lists them, without the texts and the uploaded bytes it does not show.
-    documents = Document.objects.filter(pk__in=document_ids).defer("text", "original")
-    documents = documents.order_by("pk")
-    return [(row["id"], dict(row)) for row in DocumentListSerializer(documents, many=True).data]
+    documents = Document.objects.filter(pk__in=document_ids).order_by("pk")
+    return [(row["id"], row) for row in document_list_rows(documents)]
 
 
 def _import(

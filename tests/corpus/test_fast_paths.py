@@ -27,6 +27,7 @@ from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 from annotate.api.serializers import AnnotationSerializer
 from annotate.models import Annotation
 from corpus.api.authentication import TokenAuthentication
+from corpus.api.documents import DocumentListSerializer, document_list_rows
 from corpus.api.renderers import JSONRenderer
 from corpus.api.writes import StrictFields
 from corpus.importing.pipeline import _insert
@@ -128,6 +129,19 @@ def test_an_import_jobs_stored_files_are_what_create_writes(cast):
     fast, orm = each_way(store, create, rows=rows)
     assert without(fast, "id") == without(orm, "id")
     assert [row["name"] for row in fast] == ["abe.txt", "bytes.txt", "Überblick – 2016.txt"]
+
+
+def test_document_rows_are_what_the_list_serializer_writes(cast):
+    documents = _drafts(cast)
+    _insert(documents)
+    Document.objects.filter(pk=documents[1].pk).update(metadata={"nested": {"a": [1, None]}})
+    listed = Document.objects.filter(pk__in=[d.pk for d in documents]).order_by("pk")
+
+    rows = document_list_rows(listed)
+
+    assert rows == [dict(row) for row in DocumentListSerializer(listed, many=True).data]
+    assert rows[0]["published_at"] is None
+    assert rows[1]["published_at"] == "2016-12-15T09:30:00Z"
 
 
 def _vectors_agree() -> None:
