@@ -1,11 +1,11 @@
 """Full-text search over a project's documents.
 
 PostgreSQL uses its full-text search (English stemming, weighted title above text) over
-the documents' stored vectors (``DocumentSearch``, with a GIN index). A new document comes
-without one, since computing it costs as much as the rest of an import:
-:func:`index_documents` adds it afterwards (through the task of the same name in
-``corpus.tasks``), and until then a search reads that document's text, so none is ever
-missed. SQLite has no such search; there every word of the query must appear in the
+the documents' stored vectors (``DocumentSearch``, with a GIN index). An import stores
+them as it saves each batch of documents, and :func:`index_documents` adds any that are
+missing afterwards (through the task of the same name in ``corpus.tasks``); until then a
+search reads that document's text, so none is ever missed, though each search then pays
+for computing its vector. SQLite has no such search; there every word of the query must appear in the
 title or the text. Snippets with the matching words marked are made in Python, the same
 on both databases, from escaped text.
 """
