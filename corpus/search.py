@@ -5,9 +5,9 @@ the documents' stored vectors (``DocumentSearch``, with a GIN index). An import 
 them as it saves each batch of documents, and :func:`index_documents` adds any that are
 missing afterwards (through the task of the same name in ``corpus.tasks``); until then a
 search reads that document's text, so none is ever missed, though each search then pays
-for computing its vector. SQLite has no such search; there every word of the query must appear in the
-title or the text. Snippets with the matching words marked are made in Python, the same
-on both databases, from escaped text.
+for computing its vector. SQLite has no such search; there every word of the query must
+appear in the title or the text. Snippets with the matching words marked are made in
+Python, the same on both databases, from escaped text.
 """
 
 from __future__ import annotations
