@@ -106,7 +106,11 @@ def _file_name(file: UploadedFile) -> str:
 
 
 def _copy_files(job: Job, files: Sequence[UploadedFile]) -> None:
-    fields = [JobFile._meta.get_field(name) for name in ("job", "position", "name", "content")]
+    fields = [
+        field
+        for field in JobFile._meta.concrete_fields
+        if field.name in ("job", "position", "name", "content")
+    ]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(field.column)) for field in fields)
     sql = f"COPY {quote(JobFile._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"

@@ -74,21 +74,20 @@ def document_list_rows(documents: QuerySet[Document]) -> list[dict[str, Any]]:
     instances, for thousands at once (an import's ``document.imported`` events): each value
     goes through the serializer's own field, as the serializer would hand it over."""
     fields = list(DocumentListSerializer()._readable_fields)
+    names = [str(field.field_name) for field in fields]
     related = [isinstance(field, serializers.RelatedField) for field in fields]
     sources = [
-        f"{field.source}_id" if is_related else field.source
+        f"{field.source}_id" if is_related else str(field.source)
         for field, is_related in zip(fields, related, strict=True)
     ]
     rows = []
     for values in documents.values_list(*sources):
         row: dict[str, Any] = {}
-        for field, is_related, value in zip(fields, related, values, strict=True):
+        for field, name, is_related, value in zip(fields, names, related, values, strict=True):
             if value is None:
-                row[field.field_name] = None
+                row[name] = None
             else:
-                row[field.field_name] = field.to_representation(
-                    PKOnlyObject(pk=value) if is_related else value
-                )
+                row[name] = field.to_representation(PKOnlyObject(pk=value) if is_related else value)
         rows.append(row)
     return rows
 
