@@ -400,19 +400,40 @@ def wait_until_found(session: requests.Session, url: str, project: int, word: st
     raise AssertionError(f"search does not find {word}")
 
 
+def post_import(
+    server: Server, session: requests.Session, project: int, files: list, status: int
+) -> tuple[requests.Response, float]:
+    """One import request; its answer and the moment it was sent."""
+    started = time.perf_counter()
+    response = session.post(
+        f"{server.url}/api/documents/import/", data={"project": project}, files=files
+    )
+    assert response.status_code == status, response.text[:500]
+    return response, started
+
+
+def report(
+    what: str, server: Server, worker: TaskWorker, started: float, cpu: tuple, steps: str
+) -> None:
+    """An import's documents a second until found, its steps and the CPU it took."""
+    elapsed = time.perf_counter() - started
+    web, work = server.cpu_seconds() - cpu[0], worker.cpu_seconds() - cpu[1]
+    print(
+        f"import {what}, until found by search: {elapsed:.2f} s = {1000 / elapsed:,.0f} "
+        f"documents/s (target >= 6,000/s); {load()}"
+    )
+    print(f"  {steps}; CPU: web {web:.2f} s, worker {work:.2f} s")
+
+
 def import_step(server: Server, worker: TaskWorker, session: requests.Session, data: dict) -> None:
     """Step 4: 1,000 documents in one request, both ways an analyst sends them, each timed
     until search finds the last one (indexing may finish later, in its task)."""
     project = data["project"]
     # (a) 1,000 files: a job on the worker; follow Location until the job is done.
     files = import_files(1000)
-    cpu, worker_cpu = server.cpu_seconds(), worker.cpu_seconds()
-    started = time.perf_counter()
-    response = session.post(
-        f"{server.url}/api/documents/import/", data={"project": project}, files=files
-    )
+    cpu = (server.cpu_seconds(), worker.cpu_seconds())
+    response, started = post_import(server, session, project, files, 202)
     accepted = time.perf_counter() - started
-    assert response.status_code == 202, response.text[:500]
     location = response.headers["Location"]
     job: dict[str, Any] = {}
     running_at = None
@@ -427,34 +448,18 @@ def import_step(server: Server, worker: TaskWorker, session: requests.Session, d
     assert job["status"] == "done", job
     assert job["result"]["imported"] == 1000, job["result"]
     wait_until_found(session, server.url, project, "marker999x")
-    elapsed = time.perf_counter() - started
-    cpu, worker_cpu = server.cpu_seconds() - cpu, worker.cpu_seconds() - worker_cpu
-    print(
-        f"import 1,000 files in one request (a job on the worker), until found by search: "
-        f"{elapsed:.2f} s = {1000 / elapsed:,.0f} documents/s (target >= 6,000/s); {load()}"
-    )
-    print(
-        f"  202 after {accepted:.2f} s, running after {running_at or done:.2f} s, done "
-        f"after {done:.2f} s; CPU: web {cpu:.2f} s, worker {worker_cpu:.2f} s"
-    )
+    steps = f"202 after {accepted:.2f} s, running after {running_at or done:.2f} s"
+    steps += f", done after {done:.2f} s"
+    report("1,000 files in one request (a job on the worker)", server, worker, started, cpu, steps)
     # (b) One JSON Lines file of 1,000 documents, answered in the request.
     lines = import_lines(1000)
-    cpu, worker_cpu = server.cpu_seconds(), worker.cpu_seconds()
-    started = time.perf_counter()
-    response = session.post(
-        f"{server.url}/api/documents/import/", data={"project": project}, files=lines
-    )
+    cpu = (server.cpu_seconds(), worker.cpu_seconds())
+    response, started = post_import(server, session, project, lines, 201)
     answered = time.perf_counter() - started
-    assert response.status_code == 201, response.text[:500]
     assert response.json()["imported"] == 1000, response.text[:500]
     wait_until_found(session, server.url, project, "line999x")
-    elapsed = time.perf_counter() - started
-    cpu, worker_cpu = server.cpu_seconds() - cpu, worker.cpu_seconds() - worker_cpu
-    print(
-        f"import one JSON Lines file of 1,000 documents, until found by search: "
-        f"{elapsed:.2f} s = {1000 / elapsed:,.0f} documents/s (target >= 6,000/s); {load()}"
-    )
-    print(f"  answered after {answered:.2f} s; CPU: web {cpu:.2f} s, worker {worker_cpu:.2f} s")
+    steps = f"answered after {answered:.2f} s"
+    report("one JSON Lines file of 1,000 documents", server, worker, started, cpu, steps)
 
 
 def load() -> str:
