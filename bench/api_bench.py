@@ -11,18 +11,21 @@ plain psycopg and orjson behind the same gunicorn, same database, same client, s
   3. the API mix: 50 clients for 20 s, 40% reads of those 1,000 annotations, 30% searches
      of the project's four documents, 30% creates; requests a second, p95, errors, and
      the peak resident memory of all server processes (master and workers);
-  4. importing 1,000 text files (about 2 KB each) in one POST /api/documents/import/,
-     until the last is found by search, documents a second;
+  4. importing 1,000 documents in one POST /api/documents/import/, until search finds the
+     last, documents a second, both ways: (a) 1,000 text files (about 2 KB each), which
+     become a job for the task worker (``db_worker`` beside gunicorn, as `make serve`
+     runs it), followed through its Location; (b) one JSON Lines file of 1,000 such
+     documents, answered in the request;
   5. one bulk create of 10,000 annotations (POST /api/annotations/bulk/), s;
   6. exporting 100,000 annotations as CSV and as JSON-LD (one page of 100,000), s, and the
      peak resident memory of the gunicorn worker that served it (a fresh server).
 
 It creates the database ``--database-name`` (default ``stancemap_bench``; dropped
-afterwards unless --keep), migrates it, and starts gunicorn on free local ports. Run by
-hand, never in CI:
+afterwards unless --keep), migrates it, and starts gunicorn on free local ports and a task
+worker. Run by hand, never in CI:
 
     .venv/bin/python bench/api_bench.py [--database-url postgres://postgres@127.0.0.1:5432/postgres]
-        [--database-name stancemap_bench] [--skip-exports]
+        [--database-name stancemap_bench] [--skip-exports] [--only-import]
 """
 
 from __future__ import annotations
@@ -256,24 +259,40 @@ def mix_process(arguments: tuple) -> list[tuple[str, float, int]]:
         return [entry for future in futures for entry in future.result()]
 
 
-def import_files(count: int) -> list[tuple[str, tuple[str, bytes, str]]]:
-    """``count`` text files of 3 to 6 paragraphs (about 2 KB), as ``import_bench`` writes
-    them, each with a word of its own for the search that finds it."""
+def import_texts(count: int, marker: str) -> list[str]:
+    """``count`` texts of 3 to 6 paragraphs (about 2 KB), as ``import_bench`` writes them,
+    each with a word of its own (``<marker><n>x``) for the search that finds it."""
     import random
 
     words = "Japan Russia Abe Putin sanctions islands Kuril treaty Moscow Tokyo talks summit"
     words += " energy economy cooperation security the a of to and in on for with that said"
     vocabulary = words.split()
     rng = random.Random(20161215)
-    files = []
+    texts = []
     for n in range(count):
         paragraphs = [
             " ".join(rng.choice(vocabulary) for _ in range(rng.randint(40, 90))) + "."
             for _ in range(rng.randint(3, 6))
         ]
-        text = f"Report {n} marker{n}x\n\n" + "\n\n".join(paragraphs)
-        files.append(("files", (f"report-{n:04d}.txt", text.encode(), "text/plain")))
-    return files
+        texts.append(f"Report {n} {marker}{n}x\n\n" + "\n\n".join(paragraphs))
+    return texts
+
+
+def import_files(count: int) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """``count`` text files, one document each, as a multipart upload."""
+    return [
+        ("files", (f"report-{n:04d}.txt", text.encode(), "text/plain"))
+        for n, text in enumerate(import_texts(count, "marker"))
+    ]
+
+
+def import_lines(count: int) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """One JSON Lines file holding ``count`` documents (other texts than the files')."""
+    lines = [
+        json.dumps({"title": f"Line report {n}", "text": text}, ensure_ascii=False)
+        for n, text in enumerate(import_texts(count, "line"))
+    ]
+    return [("files", ("reports.jsonl", "\n".join(lines).encode(), "application/jsonl"))]
 
 
 def item(document: int, i: int, data: dict) -> dict:
@@ -305,6 +324,7 @@ def main() -> None:
     parser.add_argument(
         "--skip-exports", action="store_true", help="stop after the mix (no bulk, no exports)"
     )
+    parser.add_argument("--only-import", action="store_true", help="run the import step alone")
     args = parser.parse_args()
 
     name = args.database_name
@@ -326,11 +346,120 @@ def main() -> None:
         data = setup_data(env)
         env["FLOOR_DATABASE_URL"] = env["DATABASE_URL"]
         env["FLOOR_USER_ID"] = str(data["user"])
-        run(env, data, args.workers, exports=not args.skip_exports)
+        run(env, data, args.workers, exports=not args.skip_exports, only_import=args.only_import)
     finally:
         if not args.keep:
             time.sleep(0.5)
             admin_sql(args.database_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+class TaskWorker:
+    """The task worker as `make serve` runs it (``db_worker`` on the database queue,
+    looking for work every 0.1 s), beside gunicorn; ready once it says it started."""
+
+    def __init__(self, env: dict[str, str]):
+        import tempfile
+
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-worker-", suffix=".log")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/python"),
+                *("manage.py", "db_worker", "--no-reload", "--interval", "0.1"),
+            ],
+            cwd=ROOT,
+            env={**env, "TASKS_BACKEND": "database"},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(600):
+            if b"Starting worker" in Path(self.log.name).read_bytes():
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the task worker did not start")
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+        self.log.close()
+
+
+def wait_until_found(session: requests.Session, url: str, project: int, word: str) -> None:
+    """Search until ``word`` is found (every 20 ms, for up to a minute)."""
+    deadline = time.perf_counter() + 60
+    while time.perf_counter() < deadline:
+        found = session.get(f"{url}/api/documents/?project={project}&search={word}")
+        assert found.status_code == 200, found.text[:500]
+        if found.json()["results"]:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"search does not find {word}")
+
+
+def post_import(
+    server: Server, session: requests.Session, project: int, files: list, status: int
+) -> tuple[requests.Response, float]:
+    """One import request; its answer and the moment it was sent."""
+    started = time.perf_counter()
+    response = session.post(
+        f"{server.url}/api/documents/import/", data={"project": project}, files=files
+    )
+    assert response.status_code == status, response.text[:500]
+    return response, started
+
+
+def report(
+    what: str, server: Server, worker: TaskWorker, started: float, cpu: tuple, steps: str
+) -> None:
+    """An import's documents a second until found, its steps and the CPU it took."""
+    elapsed = time.perf_counter() - started
+    web, work = server.cpu_seconds() - cpu[0], worker.cpu_seconds() - cpu[1]
+    print(
+        f"import {what}, until found by search: {elapsed:.2f} s = {1000 / elapsed:,.0f} "
+        f"documents/s (target >= 6,000/s); {load()}"
+    )
+    print(f"  {steps}; CPU: web {web:.2f} s, worker {work:.2f} s")
+
+
+def import_step(server: Server, worker: TaskWorker, session: requests.Session, data: dict) -> None:
+    """Step 4: 1,000 documents in one request, both ways an analyst sends them, each timed
+    until search finds the last one (indexing may finish later, in its task)."""
+    project = data["project"]
+    # (a) 1,000 files: a job on the worker; follow Location until the job is done.
+    files = import_files(1000)
+    cpu = (server.cpu_seconds(), worker.cpu_seconds())
+    response, started = post_import(server, session, project, files, 202)
+    accepted = time.perf_counter() - started
+    location = response.headers["Location"]
+    job: dict[str, Any] = {}
+    running_at = None
+    while time.perf_counter() - started < 120:
+        job = session.get(f"{server.url}{location}").json()
+        if running_at is None and job["status"] != "queued":
+            running_at = time.perf_counter() - started
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.02)
+    done = time.perf_counter() - started
+    assert job["status"] == "done", job
+    assert job["result"]["imported"] == 1000, job["result"]
+    wait_until_found(session, server.url, project, "marker999x")
+    steps = f"202 after {accepted:.2f} s, running after {running_at or done:.2f} s"
+    steps += f", done after {done:.2f} s"
+    report("1,000 files in one request (a job on the worker)", server, worker, started, cpu, steps)
+    # (b) One JSON Lines file of 1,000 documents, answered in the request.
+    lines = import_lines(1000)
+    cpu = (server.cpu_seconds(), worker.cpu_seconds())
+    response, started = post_import(server, session, project, lines, 201)
+    answered = time.perf_counter() - started
+    assert response.json()["imported"] == 1000, response.text[:500]
+    wait_until_found(session, server.url, project, "line999x")
+    steps = f"answered after {answered:.2f} s"
+    report("one JSON Lines file of 1,000 documents", server, worker, started, cpu, steps)
 
 
 def load() -> str:
@@ -341,14 +470,25 @@ def versus(ours: float, floor: float, unit: str = "ms") -> str:
     return f"{ours:.2f} {unit} vs floor {floor:.2f} {unit} = {ours / floor:.2f}x"
 
 
-def run(env: dict[str, str], data: dict, workers: int, exports: bool = True) -> None:
+def run(
+    env: dict[str, str], data: dict, workers: int, exports: bool = True, only_import: bool = False
+) -> None:
     headers = {"Authorization": f"Token {data['token']}"}
     doc_a, doc_b, doc_c, doc_d = data["documents"]
     print(f"before: {load()}")
     server = Server(env, workers)
-    floor = Server(env, workers, app="floor_bench:application")
+    worker = TaskWorker(env)
     session = requests.Session()
     session.headers.update(headers)
+    if only_import:
+        try:
+            session.get(f"{server.url}/api/documents/?project={data['project']}")
+            import_step(server, worker, session, data)
+        finally:
+            worker.stop()
+            server.stop()
+        return
+    floor = Server(env, workers, app="floor_bench:application")
     try:
         for _ in range(20):  # warm up each worker's connection and code paths
             session.get(f"{server.url}/api/annotations/?document={doc_c}")
@@ -442,28 +582,7 @@ def run(env: dict[str, str], data: dict, workers: int, exports: bool = True) -> 
             f"  peak memory of all server processes: {server.total_peak_rss_mb():.0f} MiB "
             f"(doccano 1,320 MiB)"
         )
-        # 4. Import 1,000 documents in one request, timed until the last one is found by
-        # search (indexing runs in the request's task unless a task worker takes it).
-        files = import_files(1000)
-        started = time.perf_counter()
-        response = session.post(
-            f"{server.url}/api/documents/import/", data={"project": data["project"]}, files=files
-        )
-        assert response.status_code in (200, 201), response.text[:500]
-        for _ in range(600):
-            found = session.get(
-                f"{server.url}/api/documents/?project={data['project']}&search=marker999x"
-            ).json()["results"]
-            if found:
-                break
-            time.sleep(0.05)
-        elapsed = time.perf_counter() - started
-        assert found, "the last imported document is not found by search"
-        print(
-            f"import 1,000 documents in one request, until readable and found by search: "
-            f"{elapsed:.2f} s = {1000 / elapsed:,.0f} documents/s (target >= 6,000/s); "
-            f"{load()}"
-        )
+        import_step(server, worker, session, data)
 
         if not exports:
             return
@@ -487,6 +606,7 @@ def run(env: dict[str, str], data: dict, workers: int, exports: bool = True) -> 
             assert response.status_code == 201
         print(f"  (9 more bulks to reach 100,000: median {statistics.median(fill):.2f} s)")
     finally:
+        worker.stop()
         server.stop()
 
     # 6. Exports from a fresh server, so that its memory peak is the export's own.

@@ -4,7 +4,8 @@ Run by hand against PostgreSQL (never in CI):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/import_bench.py
 
-It creates the database ``stancemap_bench_import`` next to the one named, migrates it,
+It creates the database ``stancemap_bench_import`` (or ``--database-name``) next to the one
+named, migrates it,
 writes the files into a temporary folder, imports them with ``import_documents`` and
 drops the database again. It prints documents per second and the process's peak resident
 memory before and after the import (tracing allocations would slow the import itself).
@@ -84,7 +85,9 @@ def fresh_database(config: DBConfig, name: str) -> psycopg.Connection:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--database-name", default=BENCH_DB)
     args = parser.parse_args()
+    name = args.database_name
 
     import dj_database_url
 
@@ -92,8 +95,8 @@ def main() -> None:
     config = dj_database_url.parse(url)
     if config["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark is for PostgreSQL.")
-    admin = fresh_database(config, BENCH_DB)
-    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + BENCH_DB
+    admin = fresh_database(config, name)
+    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # As in production: with DEBUG on, Django keeps the text of every query it ran.
     os.environ["DEBUG"] = "false"
@@ -151,7 +154,7 @@ def main() -> None:
         )
         connection.close()
     finally:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.close()
 
 

@@ -30,18 +30,22 @@ Tests are in ``tests/annotate/test_fast_paths.py`` (A) and ``tests/corpus/test_f
 3. **Document import**: ``corpus.importing.pipeline._insert``. PostgreSQL: reserved ids
    and a binary COPY (:func:`copy_new`); SQLite: ``bulk_create``. Documents keep no
    history. Test: C ``test_imported_documents_are_what_save_writes``.
-4. **Search vectors** (PostgreSQL): ``corpus.search.index_documents`` inserts
+4. **An import job's files**: ``corpus.jobs.store_files``. PostgreSQL: one binary COPY
+   (ids from the column's default), a file read as its row is written; SQLite:
+   ``bulk_create`` in bounded batches. ``JobFile`` keeps no history and has no signals.
+   Test: C ``test_an_import_jobs_stored_files_are_what_create_writes``.
+5. **Search vectors** (PostgreSQL): ``corpus.search.index_documents`` inserts
    ``DocumentSearch`` rows with ``INSERT … SELECT … ON CONFLICT DO NOTHING``, and a
    trigger (migration ``corpus/0004``) rewrites a vector when a title or text changes;
    both must compute what ``corpus.search.search_vector()`` computes.
    Test: C ``test_stored_search_vectors_are_what_the_orm_computes``.
-5. **Merging and deleting codebook entries**: ``annotate.services.codebook``.
+6. **Merging and deleting codebook entries**: ``annotate.services.codebook``.
    ``_repoint_annotations`` moves a merged entry's annotations with one
    ``QuerySet.update()`` (actor or claim, ``version + 1``, ``updated_at``) and writes
    their "~" records with ``bulk_history_create``; ``_repoint_entries`` moves affiliated
    actors or sub-claims (on a merge or a delete) with ``bulk_update_with_history``.
    Test: A ``test_a_merge_writes_what_save_writes``.
-6. **Emptying the trash**: ``annotate.services.trash.empty_trash`` builds the "-" history
+7. **Emptying the trash**: ``annotate.services.trash.empty_trash`` builds the "-" history
    records by hand, ``bulk_create``s them and deletes with ``_raw_delete``, as long as
    nothing references annotations (otherwise ``delete()`` one by one).
    Test: A ``test_emptying_the_trash_writes_what_delete_writes``.
@@ -82,6 +86,10 @@ an upgrade of either, or a new field in an answer, must be checked against them:
   set is kept after the first request; neither where a filter's field depends on the
   request. Test: C ``test_filters_copied_shallowly_filter_as_deep_copies_do``, and the
   filter tests of ``tests/api``.
+- ``corpus.api.documents.document_list_rows``: documents as ``DocumentListSerializer``
+  writes them, read by ``values_list`` and written by the serializer's own fields, for
+  an import's ``document.imported`` events.
+  Test: C ``test_document_rows_are_what_the_list_serializer_writes``.
 - ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check asks the
   socket, not the server, for an idle connection (and so does the pool's check,
   ``check_pooled``), and moments load with psycopg's loader in C.

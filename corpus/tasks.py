@@ -27,7 +27,7 @@ def index_after_commit(document_ids: Sequence[int], project_id: int | None = Non
     """Index these new documents for search once the transaction that added them commits
     (and, with ``project_id``, whatever the project's earlier indexing missed)."""
     ids = list(document_ids)
-    if ids:
+    if ids or project_id is not None:
         transaction.on_commit(lambda: index_documents.enqueue(ids, project_id))
 
 

@@ -15,6 +15,7 @@ command's) save each batch in a writer thread while the next one is read.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import operator
@@ -33,7 +34,7 @@ from django.db import connection, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from corpus import events, fastpaths, hooks
+from corpus import events, fastpaths, hooks, search
 from corpus.models import Document, Project
 from corpus.services import prepare_document
 from corpus.tasks import index_after_commit
@@ -412,7 +413,39 @@ def _save_entry(entry: _Entry, created_by: User | None) -> None:
         _reset(entry.kept)
 
 
-def _save(project: Project, entries: list[_Entry], created_by: User | None) -> None:
+def _save(
+    project: Project,
+    entries: list[_Entry],
+    created_by: User | None,
+    unindexed: list[int] | None = None,
+) -> None:
+    """Save a batch; with ``unindexed``, index its new documents for search at once and
+    add there those whose indexing failed."""
+    _save_batch(project, entries, created_by)
+    if unindexed is not None:
+        unindexed.extend(_index_saved(entries))
+
+
+def _index_saved(entries: list[_Entry]) -> list[int]:
+    """Store the search vectors of the batch's new documents now, so that searches find
+    them through the index at once instead of reading every new text (which costs each
+    search as much as indexing them); the ids are returned for the indexing task when
+    this fails. Inside a transaction a failure undoes only the indexing."""
+    ids = [d.pk for entry in entries if not entry.rejection for d in entry.kept if d.pk]
+    if not ids:
+        return []
+    try:
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+            search.index_in_parallel(ids)
+    except Exception:  # noqa: BLE001 - the documents are saved; their index can come later
+        logger.warning(
+            "Indexing %s imported documents failed; left to the task", len(ids), exc_info=True
+        )
+        return ids
+    return []
+
+
+def _save_batch(project: Project, entries: list[_Entry], created_by: User | None) -> None:
     live = [entry for entry in entries if not entry.rejection]
     _find_duplicates(project, live)
     simple = [entry for entry in live if entry.after_save is None and entry.kept]
@@ -514,7 +547,10 @@ def _close_connections() -> None:
 
 
 def _import_in_background(
-    project: Project, batches: Iterator[list[_Entry]], created_by: User | None
+    project: Project,
+    batches: Iterator[list[_Entry]],
+    created_by: User | None,
+    unindexed: list[int] | None,
 ) -> Iterator[FileResult]:
     """Save batch N in a writer thread while this thread reads and checks batch N+1.
 
@@ -527,7 +563,7 @@ def _import_in_background(
         try:
             in_flight: tuple[Future[None], list[_Entry]] | None = None
             for batch in batches:
-                future = writer.submit(_save, project, batch, created_by)
+                future = writer.submit(_save, project, batch, created_by, unindexed)
                 if in_flight is not None:
                     in_flight[0].result()
                     yield from (_result(entry) for entry in in_flight[1])
@@ -565,21 +601,25 @@ def import_files(
     encoding instead of detecting one.
     """
     new: list[int] = []
-    for result in _import(project, uploads, created_by, batch_documents, background, encoding):
+    unindexed: list[int] | None = [] if index_for_search else None
+    for result in _import(
+        project, uploads, created_by, batch_documents, background, encoding, unindexed
+    ):
         new.extend(pk for pk, _title in result.documents)
         yield result
-    if index_for_search:
-        index_after_commit(new, project.pk)
+    if unindexed is not None and new:
+        # The task indexes what failed here, and whatever earlier imports left behind.
+        index_after_commit(unindexed, project.pk)
     if new:
         events.publish(project_id=project.pk, kind="document.imported", items=imported_events(new))
 
 
 def imported_events(document_ids: list[int]) -> list[tuple[int, dict[str, Any]]]:
     """``document.imported`` events: each new document as the API lists it."""
-    from corpus.api.documents import DocumentListSerializer
+    from corpus.api.documents import document_list_rows
 
     documents = Document.objects.filter(pk__in=document_ids).order_by("pk")
-    return [(row["id"], dict(row)) for row in DocumentListSerializer(documents, many=True).data]
+    return [(row["id"], row) for row in document_list_rows(documents)]
 
 
 def _import(
@@ -589,13 +629,14 @@ def _import(
     batch_documents: int,
     background: bool,
     encoding: str,
+    unindexed: list[int] | None,
 ) -> Iterator[FileResult]:
     batches = _batches(project, uploads, created_by, batch_documents, encoding)
     if saves_in_background(background):
-        yield from _import_in_background(project, batches, created_by)
+        yield from _import_in_background(project, batches, created_by, unindexed)
         return
     for batch in batches:
-        _save(project, batch, created_by)
+        _save(project, batch, created_by, unindexed)
         yield from (_result(entry) for entry in batch)
 
 

@@ -9,8 +9,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from corpus import jobs
 from corpus.models import Document, Job, JobFile, JobStatus, Role
 from tests.factories import add_member, make_user
 
@@ -202,3 +205,23 @@ def test_a_queued_jobs_section_polls_its_progress(client, cast):
     assert "0 of 2 files, waiting for the worker" in html
     client.force_login(cast.mallory)
     assert client.get(f"/projects/{cast.project.slug}/import/jobs/{job.pk}/").status_code == 404
+
+
+def test_a_jobs_queries_do_not_grow_with_its_files(cast):
+    def queries(count: int) -> int:
+        job = Job.objects.create(
+            kind=Job.Kind.IMPORT,
+            project=cast.project,
+            owner=cast.bob,
+            total=count,
+            heartbeat_at=timezone.now(),
+        )
+        jobs.store_files(job, _files(count, prefix=f"Batch {count}"))
+        with CaptureQueriesContext(connection) as captured:
+            jobs.run(job.pk)
+        job.refresh_from_db()
+        assert (job.status, job.result["imported"]) == (JobStatus.DONE, count)
+        return len(captured)
+
+    # The stored files are read a batch at a time, not one query each.
+    assert queries(60) < queries(10) + 10

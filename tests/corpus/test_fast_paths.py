@@ -11,6 +11,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models import F, Value
@@ -26,10 +27,12 @@ from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 from annotate.api.serializers import AnnotationSerializer
 from annotate.models import Annotation
 from corpus.api.authentication import TokenAuthentication
+from corpus.api.documents import DocumentListSerializer, document_list_rows
 from corpus.api.renderers import JSONRenderer
 from corpus.api.writes import StrictFields
 from corpus.importing.pipeline import _insert
-from corpus.models import Document, DocumentSearch
+from corpus.jobs import store_files
+from corpus.models import Document, DocumentSearch, Job, JobFile
 from corpus.postgresql.base import DatabaseWrapper
 from corpus.search import index_documents, search_vector
 from corpus.services import prepare_document, update_document_metadata
@@ -89,6 +92,56 @@ def test_imported_documents_are_what_save_writes(cast):
     moments = ("id", "created_at", "updated_at")
     assert without(fast, *moments) == without(orm, *moments)
     assert fast[1]["original"].endswith(b"\x00\xff")
+
+
+def test_an_import_jobs_stored_files_are_what_create_writes(cast):
+    # PostgreSQL COPYs them in binary; SQLite goes through bulk_create.
+    def files() -> list[SimpleUploadedFile]:
+        return [
+            SimpleUploadedFile("abe.txt", b"Abe met Putin.\r\n"),
+            SimpleUploadedFile("bytes.txt", b"\x00\xff\\\t" * 3000),  # long: compressed
+            SimpleUploadedFile("Überblick – 2016.txt", "Кратко.".encode("cp1251")),
+        ]
+
+    def job() -> Job:
+        return Job.objects.create(kind=Job.Kind.IMPORT, project=cast.project, owner=cast.bob)
+
+    def store() -> Job:
+        stored = job()
+        store_files(stored, files())
+        return stored
+
+    def create() -> Job:
+        created = job()
+        for position, file in enumerate(files()):
+            JobFile.objects.create(
+                job=created, position=position, name=file.name or "upload", content=file.read()
+            )
+        return created
+
+    def rows(stored: Job) -> list[dict[str, Any]]:
+        found = JobFile.objects.filter(job=stored).order_by("position")
+        return [
+            {**row, "content": bytes(row["content"]), "job_id": row["job_id"] == stored.pk}
+            for row in found.values()
+        ]
+
+    fast, orm = each_way(store, create, rows=rows)
+    assert without(fast, "id") == without(orm, "id")
+    assert [row["name"] for row in fast] == ["abe.txt", "bytes.txt", "Überblick – 2016.txt"]
+
+
+def test_document_rows_are_what_the_list_serializer_writes(cast):
+    documents = _drafts(cast)
+    _insert(documents)
+    Document.objects.filter(pk=documents[1].pk).update(metadata={"nested": {"a": [1, None]}})
+    listed = Document.objects.filter(pk__in=[d.pk for d in documents]).order_by("pk")
+
+    rows = document_list_rows(listed)
+
+    assert rows == [dict(row) for row in DocumentListSerializer(listed, many=True).data]
+    assert rows[0]["published_at"] is None
+    assert rows[1]["published_at"] == "2016-12-15T09:30:00Z"
 
 
 def _vectors_agree() -> None:
