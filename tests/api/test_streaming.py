@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
-from django.db import connection, connections
+from django.db import connections
 from rest_framework.authtoken.models import Token
 
 from annotate import exports
@@ -37,7 +37,7 @@ class Watch:
 
     def rows(self, original):
         def rows(*args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
-            self.wrapper = connection._connections[connection._alias]  # this thread's own
+            self.wrapper = connections["default"]  # the serving thread's own
             try:
                 for row in original(*args, **kwargs):
                     self.read += 1
@@ -237,9 +237,11 @@ def test_a_file_download_streams_under_asgi_in_blocks(exported, monkeypatch, app
 
 
 def test_only_async_views_go_to_djangos_asgi_handler():
+    """The event stream and the health check; every other view is synchronous."""
     from config.asgi import serves_async
 
     assert serves_async("/api/projects/1/events/")
+    assert serves_async("/health/")
     assert not serves_async("/api/annotations/export/")
     assert not serves_async("/projects/japan-russia/")
     assert not serves_async("/no/such/page/")
