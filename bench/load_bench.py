@@ -677,14 +677,14 @@ def main() -> None:
             elapsed = time.monotonic() - started
             report(f"{clients:3d} clients × {args.duration:.0f} s", tally, args.duration)
             used = {name: cpu_seconds(pid) - before[name] for name, pid in parts.items()}
+            answered = max(1, sum(tally.statuses.values()))
+            web_ms = sum(used[name] for name in parts if name.startswith("web")) * 1000
             print(
                 "    cores used: "
                 + ", ".join(f"{name} {seconds / elapsed:.2f}" for name, seconds in used.items())
-                + f" (of {os.cpu_count()}); CPU a request: "
-                + ", ".join(
-                    f"{name} {seconds * 1000 / max(1, sum(tally.statuses.values())):.1f} ms"
-                    for name, seconds in used.items()
-                )
+                + f" (of {os.cpu_count()}); CPU per request: app {web_ms / answered:.1f} ms, "
+                f"worker {used['worker'] * 1000 / answered:.1f} ms, "
+                f"PostgreSQL {used['PostgreSQL'] * 1000 / answered:.1f} ms"
             )
         if args.faults:
             workers[0].stop()
