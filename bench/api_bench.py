@@ -118,13 +118,14 @@ class Server:
             cwd=ROOT,
             env=env,
         )
-        for _ in range(200):
+        deadline = time.monotonic() + 120  # a busy machine starts it slowly
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 requests.get(f"{self.url}/health/", timeout=5)
                 return
             except requests.RequestException:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"{kind} did not start")
 
