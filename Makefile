@@ -52,10 +52,13 @@ run: demo
 	@echo ""
 	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The production setup: an ASGI server (uvicorn, WEB_WORKERS processes) and a task worker
-# on the database queue, which looks for work every WORKER_INTERVAL seconds (an import job
-# waits that long at most to start; each look is one short query); Ctrl+C stops both.
+# The production setup: an ASGI server (uvicorn, WEB_WORKERS processes; in each, event
+# streams in the event loop and other requests on WEB_THREADS threads, see config/asgi.py)
+# and a task worker on the database queue, which looks for work every WORKER_INTERVAL
+# seconds (an import job waits that long at most to start; each look is one short query);
+# Ctrl+C stops both.
 WEB_WORKERS ?= 2
+WEB_THREADS ?= 10
 WORKER_INTERVAL ?= 0.1
 serve: install
 	@$(BIN)/python manage.py collectstatic --no-input -v 0
@@ -63,7 +66,7 @@ serve: install
 	@echo "  Stancemap is serving on http://$(HOST):$(PORT)/ ($(WEB_WORKERS) web processes and a worker)"
 	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	  TASKS_BACKEND=database $(BIN)/python manage.py db_worker --no-reload --interval $(WORKER_INTERVAL) & \
-	  TASKS_BACKEND=database $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) \
+	  TASKS_BACKEND=database WEB_THREADS=$(WEB_THREADS) $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) \
 	    --workers $(WEB_WORKERS) --no-access-log --timeout-graceful-shutdown 5 & \
 	  wait
 

@@ -17,12 +17,12 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.request import Request
 
 from corpus.characters import csv_safe
+from corpus.http import StreamingResponse
 from corpus.models import Document, Project
 
 from . import workbooks
@@ -271,7 +271,7 @@ def stream(
     page: int | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
     total: int | None = None,
-) -> StreamingHttpResponse:
+) -> StreamingResponse:
     """A streaming response for one export format, with a file name for the download."""
     if kind == "xlsx":
         return workbooks.workbook_response(
@@ -294,7 +294,7 @@ def stream(
             total=total,
         )
     extension = {"csv": "csv", "jsonl": "jsonl", "jsonld": "jsonld"}[kind]
-    response = StreamingHttpResponse(
+    response = StreamingResponse(
         (chunk.encode("utf-8") for chunk in _batched(lines)), content_type=FORMATS[kind]
     )
     response["Content-Disposition"] = (

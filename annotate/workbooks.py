@@ -17,12 +17,13 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from corpus.http import FileDownload
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The most characters an Excel cell holds.
@@ -48,7 +49,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, bold: bool = False) -> WriteOnl
 
 def workbook_response(
     *, columns: Sequence[str], rows: Iterable[Sequence[Any]], filename: str, title: str
-) -> FileResponse:
+) -> FileDownload:
     """A download of one sheet, ``title``, with a bold header of ``columns`` and ``rows``."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
@@ -64,4 +65,4 @@ def workbook_response(
         handle.close()
         raise
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=MEDIA_TYPE)
+    return FileDownload(handle, as_attachment=True, filename=filename, content_type=MEDIA_TYPE)

@@ -72,44 +72,70 @@ def admin_sql(admin_url: str, sql: str) -> None:
         connection.execute(sql)
 
 
-class Server:
-    """gunicorn serving the app against the bench database; ``peak_rss_mb`` reads the
-    workers' high-water mark of resident memory from /proc."""
+#: How each server runs the app, one process per worker: gunicorn's sync or threaded
+#: workers (WSGI), or uvicorn (config/asgi.py: sync views on a pool of threads, async
+#: views through Django's ASGI handler), as `make serve` runs it.
+SERVERS = {
+    "gunicorn": ["gunicorn", "{app}"],
+    "gthread": ["gunicorn", "{app}", "--worker-class", "gthread", "--threads", "4"],
+    "uvicorn": ["uvicorn", "config.asgi:application", "--no-access-log"],
+    # For comparison: Django's ASGI handler for every request, on uvicorn's pure-Python
+    # parts (h11, asyncio), as the app was first served.
+    "uvicorn-django": [
+        "uvicorn",
+        "config.asgi:django_asgi",
+        "--no-access-log",
+        "--http",
+        "h11",
+        "--loop",
+        "asyncio",
+    ],
+}
 
-    def __init__(self, env: dict[str, str], workers: int, app: str = "config.wsgi"):
+
+class Server:
+    """The app served against the bench database (gunicorn unless ``kind`` names another
+    of SERVERS); ``peak_rss_mb`` reads the workers' high-water mark of resident memory
+    from /proc."""
+
+    def __init__(
+        self, env: dict[str, str], workers: int, app: str = "config.wsgi", kind: str = "gunicorn"
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        program, *options = (part.format(app=app) for part in SERVERS[kind])
+        if program == "gunicorn":
+            options += ["--pythonpath", str(ROOT / "bench"), "--bind", f"127.0.0.1:{self.port}"]
+            options += ["--timeout", "300"]
+        else:
+            options += ["--port", str(self.port)]
         self.process = subprocess.Popen(
             [
-                str(ROOT / ".venv/bin/gunicorn"),
-                app,
-                "--pythonpath",
-                str(ROOT / "bench"),
-                "--bind",
-                f"127.0.0.1:{self.port}",
+                str(ROOT / ".venv/bin" / program),
+                *options,
                 "--workers",
                 str(workers),
-                "--timeout",
-                "300",
                 "--log-level",
                 "warning",
             ],
             cwd=ROOT,
             env=env,
         )
-        for _ in range(200):
+        deadline = time.monotonic() + 120  # a busy machine starts it slowly
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 requests.get(f"{self.url}/health/", timeout=5)
                 return
             except requests.RequestException:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.2)
         self.stop()
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(f"{kind} did not start")
 
     def workers(self) -> list[int]:
+        """The worker processes (uvicorn with one worker is one process, no master)."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
+        return [int(pid) for pid in children.read_text().split()] or [self.process.pid]
 
     def peak_rss_mb(self) -> float:
         peaks = []
@@ -131,7 +157,7 @@ class Server:
     def total_peak_rss_mb(self) -> float:
         """The master's and every worker's peak resident memory, added up."""
         total = 0.0
-        for pid in [self.process.pid, *self.workers()]:
+        for pid in {self.process.pid, *self.workers()}:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     total += int(line.split()[1]) / 1024
@@ -164,7 +190,12 @@ documents = [
 actor = create_actor(project=project, name="Shinzo Abe", created_by=user)
 claim = create_claim(project=project, label="Closer ties with Russia", created_by=user)
 key = Token.objects.create(user=user).key
-print(key, user.pk, project.pk, *[d.pk for d in documents], actor.pk, claim.pk, len(text))
+from django.test import Client
+browser = Client()
+browser.force_login(user)
+session = browser.cookies["sessionid"].value
+print(key, session, project.slug, user.pk, project.pk, *[d.pk for d in documents], actor.pk,
+      claim.pk, len(text))
 """
     output = (
         subprocess.run(
@@ -179,9 +210,11 @@ print(key, user.pk, project.pk, *[d.pk for d in documents], actor.pk, claim.pk, 
         .splitlines()[-1]
         .split()
     )
-    token, user, project, doc_a, doc_b, doc_c, doc_d, actor, claim, length = output
+    token, session, slug, user, project, doc_a, doc_b, doc_c, doc_d, actor, claim, length = output
     return {
         "token": token,
+        "session": session,
+        "slug": slug,
         "user": int(user),
         "project": int(project),
         "documents": [int(doc_a), int(doc_b), int(doc_c), int(doc_d)],
@@ -325,6 +358,20 @@ def main() -> None:
         "--skip-exports", action="store_true", help="stop after the mix (no bulk, no exports)"
     )
     parser.add_argument("--only-import", action="store_true", help="run the import step alone")
+    parser.add_argument(
+        "--asgi", action="store_true", help="serve the exports with uvicorn too (ASGI)"
+    )
+    parser.add_argument(
+        "--only",
+        choices=["serving", "exports"],
+        help="serving: CPU per request under each server; exports: 20,000 then 100,000 "
+        "annotations exported under gunicorn and uvicorn",
+    )
+    parser.add_argument(
+        "--servers",
+        default="gunicorn,gthread,uvicorn",
+        help=f"with --only serving, which of {', '.join(SERVERS)} (comma-separated)",
+    )
     args = parser.parse_args()
 
     name = args.database_name
@@ -346,7 +393,23 @@ def main() -> None:
         data = setup_data(env)
         env["FLOOR_DATABASE_URL"] = env["DATABASE_URL"]
         env["FLOOR_USER_ID"] = str(data["user"])
-        run(env, data, args.workers, exports=not args.skip_exports, only_import=args.only_import)
+        data["database_url"] = env["DATABASE_URL"]
+        if args.only == "serving":
+            fill(env, data, 1000)
+            serving_step(env, data, args.servers.split(","))
+        elif args.only == "exports":
+            for size in (20_000, 100_000):
+                fill(env, data, size)
+                export_step(env, data, servers=("gunicorn", "uvicorn"))
+        else:
+            run(
+                env,
+                data,
+                args.workers,
+                exports=not args.skip_exports,
+                asgi=args.asgi,
+                only_import=args.only_import,
+            )
     finally:
         if not args.keep:
             time.sleep(0.5)
@@ -470,8 +533,32 @@ def versus(ours: float, floor: float, unit: str = "ms") -> str:
     return f"{ours:.2f} {unit} vs floor {floor:.2f} {unit} = {ours / floor:.2f}x"
 
 
+def fill(env: dict[str, str], data: dict, up_to: int) -> None:
+    """Bulk-create annotations (over the first two documents) until the project has
+    ``up_to``."""
+    have = annotation_count(data)
+    server = Server(env, 1)
+    session = requests.Session()
+    session.headers.update({"Authorization": f"Token {data['token']}"})
+    try:
+        while have < up_to:
+            count = min(10_000, up_to - have)
+            document = data["documents"][(have // 10_000) % 2]
+            batch = [item(document, have + i, data) for i in range(count)]
+            response = session.post(f"{server.url}/api/annotations/bulk/", json=batch)
+            assert response.status_code == 201, response.text[:500]
+            have += count
+    finally:
+        server.stop()
+
+
 def run(
-    env: dict[str, str], data: dict, workers: int, exports: bool = True, only_import: bool = False
+    env: dict[str, str],
+    data: dict,
+    workers: int,
+    exports: bool = True,
+    asgi: bool = False,
+    only_import: bool = False,
 ) -> None:
     headers = {"Authorization": f"Token {data['token']}"}
     doc_a, doc_b, doc_c, doc_d = data["documents"]
@@ -610,28 +697,98 @@ def run(
         server.stop()
 
     # 6. Exports from a fresh server, so that its memory peak is the export's own.
+    export_step(env, data, servers=("gunicorn", "uvicorn") if asgi else ("gunicorn",))
+
+
+def export_step(env: dict[str, str], data: dict, servers: tuple[str, ...]) -> None:
+    """The project's export as CSV and as one JSON-LD page of all, from a fresh one-worker
+    server of each kind: time to the last byte, and the worker's peak resident memory."""
+    headers = {"Authorization": f"Token {data['token']}"}
     for kind, extra, target in (("csv", "", 5), ("jsonld", "&page_size=100000", 10)):
-        server = Server(env, 1)
-        try:
-            baseline = server.peak_rss_mb()
-            started = time.perf_counter()
-            size = 0
-            with requests.get(
-                f"{server.url}/api/annotations/export/?project={data['project']}&format={kind}{extra}",
-                headers=headers,
-                stream=True,
-            ) as response:
-                assert response.status_code == 200, response.text[:500]
-                for chunk in response.iter_content(chunk_size=1 << 16):
-                    size += len(chunk)
-            elapsed = time.perf_counter() - started
-            print(
-                f"export 100,000 as {kind}: {elapsed:.2f} s, {size / 1e6:.1f} MB, server peak "
-                f"RSS {server.peak_rss_mb():.0f} MB (idle worker {baseline:.0f} MB) "
-                f"(target < {target} s, < 200 MB)"
-            )
-        finally:
+        for serving in servers:
+            server = Server(env, 1, kind=serving)
+            try:
+                baseline = server.peak_rss_mb()
+                started = time.perf_counter()
+                size = chunks = 0
+                first = None
+                with requests.get(
+                    f"{server.url}/api/annotations/export/?project={data['project']}"
+                    f"&format={kind}{extra}",
+                    headers=headers,
+                    stream=True,
+                ) as response:
+                    assert response.status_code == 200, response.text[:500]
+                    for chunk in response.iter_content(chunk_size=1 << 16):
+                        first = first or time.perf_counter() - started
+                        size += len(chunk)
+                        chunks += 1
+                elapsed = time.perf_counter() - started
+                rows = annotation_count(data)
+                print(
+                    f"export {rows:,} as {kind} ({serving}): {elapsed:.2f} s, first bytes after "
+                    f"{first or 0:.2f} s, {size / 1e6:.1f} MB, server peak RSS "
+                    f"{server.peak_rss_mb():.0f} MB (idle worker {baseline:.0f} MB) "
+                    f"(target < {target} s, < 100 MB); {load()}"
+                )
+            finally:
+                server.stop()
+
+
+def annotation_count(data: dict) -> int:
+    """How many live annotations the project has, which is what its export holds."""
+    import psycopg
+
+    with psycopg.connect(data["database_url"]) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM annotate_annotation a JOIN corpus_document d "
+            "ON d.id = a.document_id WHERE d.project_id = %s AND a.deleted_at IS NULL",
+            [data["project"]],
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def serving_step(env: dict[str, str], data: dict, servers: list[str], repeat: int = 200) -> None:
+    """The same requests under each server of SERVERS (one worker process each, all
+    running at once and asked in turn, so that a busy machine weighs on each alike): the
+    server's CPU per request, which waiting for a core does not inflate, and the median
+    time."""
+    doc_a, doc_b = data["documents"][:2]
+    api = {"Authorization": f"Token {data['token']}"}
+    page = {"Cookie": f"sessionid={data['session']}"}
+    kinds: dict[str, tuple[str, str, dict[str, str]]] = {
+        "health": ("GET", "/health/", {}),
+        "list 100": ("GET", f"/api/annotations/?document={doc_a}&page_size=100", api),
+        "search": ("GET", f"/api/documents/?project={data['project']}&search=sanctions", api),
+        "reader": ("GET", f"/projects/{data['slug']}/documents/{doc_a}/", page),
+        "create": ("POST", "/api/annotations/", api),
+    }
+    print(f"serving: {repeat} of each request, a new connection each; {load()}")
+    running = {serving: Server(env, 1, kind=serving) for serving in servers}
+    figures: dict[str, list[str]] = {serving: [] for serving in servers}
+    try:
+        for number, (name, (method, path, headers)) in enumerate(kinds.items()):
+            cpu = {}
+            times: dict[str, list[float]] = {serving: [] for serving in servers}
+            for i in range(-10, repeat):  # ten to warm up
+                if i == 0:
+                    cpu = {serving: server.cpu_seconds() for serving, server in running.items()}
+                for serving, server in running.items():
+                    body = item(doc_b, number * 10_000 + i, data) if method == "POST" else None
+                    elapsed, status, answer = call(server.port, method, path, headers, body)
+                    assert status in (200, 201), (serving, name, status, answer[:300])
+                    times[serving].append(elapsed)
+            for serving, server in running.items():
+                cpu_ms = (server.cpu_seconds() - cpu[serving]) * 1000 / repeat
+                median = statistics.median(times[serving][10:])
+                figures[serving].append(f"{name} {cpu_ms:.2f} ms CPU ({median:.1f} ms)")
+    finally:
+        for server in running.values():
             server.stop()
+    for serving in servers:
+        print(f"  {serving:9s} " + ", ".join(figures[serving]))
+    print(f"  {load()}")
 
 
 if __name__ == "__main__":

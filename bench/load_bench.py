@@ -74,6 +74,18 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and all its descendants, those that ended
+    included: how much of the machine's cores it took, whatever it waited."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
 # The database cluster -----------------------------------------------------------------
 
 
@@ -118,6 +130,10 @@ class Cluster:
 
     def stop(self) -> None:
         self.run(f"'{self.bin}/pg_ctl' -D '{self.dir}/data' -m fast -w stop >/dev/null")
+
+    def pid(self) -> int:
+        """The postmaster's process id; its backends are its children."""
+        return int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
 
     def destroy(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
@@ -247,12 +263,19 @@ def seed(env: dict[str, str], clients: int) -> dict[str, Any]:
 class Connection:
     def __init__(self, port: int):
         self.port = port
+        self.reopened = 0  # idle connections the server had closed, opened again
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
     async def request(
         self, method: str, path: str, headers: dict[str, str], body: bytes = b""
     ) -> tuple[int, bytes, dict[str, str]]:
+        if self.reader is not None and self.reader.at_eof():
+            # The server closed this kept-alive connection while it lay idle (uvicorn's
+            # keep-alive timeout is 5 s): before sending, open a new one, as browsers and
+            # HTTP libraries (urllib3's is_connection_dropped) do. Nothing was sent on it.
+            self.close()
+            self.reopened += 1
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         assert self.reader is not None
@@ -306,6 +329,7 @@ class Tally:
     json_503: int = 0
     other_503: int = 0
     successes_at: list[float] = field(default_factory=list)
+    reopened: int = 0
 
 
 async def client(
@@ -391,6 +415,7 @@ async def client(
             edited = json.loads(content)
             mine[index] = (edited["id"], edited["version"])
     for connection in connections.values():
+        tally.reopened += connection.reopened
         connection.close()
 
 
@@ -467,6 +492,10 @@ def fault_database(cluster: Cluster, data: dict[str, Any], ports: list[int]) -> 
     print(f"    /health/ while down: {seen_health[0]}")
     print(f"    /health/ after: {health(ports[0])}")
     print(f"    answers: {dict(tally.statuses)}")
+    print(
+        f"    kept-alive connections the server had closed while idle, opened again "
+        f"before sending: {tally.reopened}"
+    )
     print(f"    503s with a JSON body (API): {tally.json_503}, 503 pages (HTML): {tally.other_503}")
     print(
         "    first success after the database was back: "
@@ -497,6 +526,10 @@ def fault_web(data: dict[str, Any], servers: list[Process], ports: list[int]) ->
     tally, killed_at = asyncio.run(run())
     after = [moment for moment in tally.successes_at if moment > killed_at]
     print(f"    answers: {dict(tally.statuses)}")
+    print(
+        f"    kept-alive connections the server had closed while idle, opened again "
+        f"before sending: {tally.reopened}"
+    )
     print(
         f"    successes after the kill: {len(after)} "
         f"({len(after) / max(0.001, time.monotonic() - killed_at):.1f}/s, "
@@ -632,9 +665,27 @@ def main() -> None:
             f"two uvicorn processes on ports {ports}, one worker, PostgreSQL on "
             f"{cluster.port}; {os.cpu_count()} cores; load before: {loadavg()}"
         )
+        parts = {
+            **{f"web-{n}": server.popen.pid for n, server in enumerate(servers, 1)},
+            "worker": workers[0].popen.pid,
+            "PostgreSQL": cluster.pid(),
+        }
         for clients in levels:
+            before = {name: cpu_seconds(pid) for name, pid in parts.items()}
+            started = time.monotonic()
             tally = asyncio.run(load(data, ports, clients, args.duration))
+            elapsed = time.monotonic() - started
             report(f"{clients:3d} clients × {args.duration:.0f} s", tally, args.duration)
+            used = {name: cpu_seconds(pid) - before[name] for name, pid in parts.items()}
+            answered = max(1, sum(tally.statuses.values()))
+            web_ms = sum(used[name] for name in parts if name.startswith("web")) * 1000
+            print(
+                "    cores used: "
+                + ", ".join(f"{name} {seconds / elapsed:.2f}" for name, seconds in used.items())
+                + f" (of {os.cpu_count()}); CPU per request: app {web_ms / answered:.1f} ms, "
+                f"worker {used['worker'] * 1000 / answered:.1f} ms, "
+                f"PostgreSQL {used['PostgreSQL'] * 1000 / answered:.1f} ms"
+            )
         if args.faults:
             workers[0].stop()
             fault_worker(env, logs, data, ports[0])

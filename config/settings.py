@@ -125,9 +125,10 @@ if DATABASES["default"]["ENGINE"] == "corpus.postgresql" and env_bool(
     # Turn off behind a pooler in transaction mode, which cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 if DATABASES["default"]["ENGINE"] == "corpus.postgresql" and env_bool("PG_POOL", default=not DEBUG):
-    # Under ASGI each request runs in a thread of its own, and a connection kept per
-    # thread (CONN_MAX_AGE) would outlive it: each process instead keeps a pool of at
-    # most PG_POOL_SIZE connections (psycopg_pool), handed to requests in turn.
+    # Under the ASGI server requests run on a pool of threads (config/asgi.py) and the
+    # event streams read on threads of their own: rather than a connection kept per
+    # thread (CONN_MAX_AGE), each process keeps a pool of at most PG_POOL_SIZE
+    # connections (psycopg_pool), handed to requests in turn.
     # A request waits at most PG_POOL_TIMEOUT seconds for one (then: 503). Each
     # connection is checked as it is handed out (conn_health_checks), so that after a
     # database restart no request gets a dead one.

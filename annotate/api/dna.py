@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -10,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from corpus.http import FileDownload
 from corpus.models import Project
 
 from ..dna_export import CODER_PASSWORD, dna_file
@@ -31,9 +31,9 @@ class ProjectDnaView(APIView):
         f"`{CODER_PASSWORD}`.",
         responses={(200, MEDIA_TYPE): OpenApiTypes.BINARY, 401: ERRORS[401], 404: ERRORS[404]},
     )
-    def get(self, request: Request, pk: int) -> FileResponse:
+    def get(self, request: Request, pk: int) -> FileDownload:
         project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-        return FileResponse(
+        return FileDownload(
             dna_file(project, viewer=request.user),
             as_attachment=True,
             filename=f"{project.slug}.dna",

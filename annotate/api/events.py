@@ -18,13 +18,14 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 from rest_framework import exceptions
 
 from corpus import events
 from corpus.api.authentication import TokenAuthentication
+from corpus.http import StreamingResponse
 from corpus.ids import whole_number
 from corpus.middleware import DATABASE_DOWN, DATABASE_UNAVAILABLE, RETRY_AFTER
 from corpus.models import Event, Project
@@ -176,7 +177,7 @@ async def project_events(request: HttpRequest, pk: str) -> HttpResponseBase:
         )
     if project_id is None:
         return _error(404, NOT_FOUND)
-    response = StreamingHttpResponse(
+    response = StreamingResponse(
         _stream(user, project_id, resume_from or 0)
         if isinstance(request, ASGIRequest)
         else _stream_in_thread(user, project_id, resume_from or 0),

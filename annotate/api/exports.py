@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -17,6 +16,7 @@ from rest_framework.request import Request
 
 from corpus.api.errors import ErrorSerializer
 from corpus.api.fields import ID_SCHEMA, MAX_ID, caller_projects, is_id
+from corpus.http import StreamingResponse
 from corpus.ids import whole_number
 
 from .. import exports
@@ -85,7 +85,7 @@ class ExportMixin(GenericAPIView):
         content_negotiation_class=PassThroughNegotiation,
         pagination_class=None,
     )
-    def export(self, request: Request) -> StreamingHttpResponse:
+    def export(self, request: Request) -> StreamingResponse:
         kind = request.query_params.get("format", "csv")
         if kind not in exports.FORMATS:
             raise serializers.ValidationError(

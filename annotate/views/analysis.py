@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from annotate.statements import COLUMNS, csv_lines, statement_rows, workbook_row
 from annotate.workbooks import workbook_response
 from corpus.access import project_access
 from corpus.characters import xml_safe
-from corpus.http import HtmxHttpRequest
+from corpus.http import HtmxHttpRequest, StreamingResponse
 from corpus.ids import ModelMultipleIdField, is_id
 from corpus.models import Document, Project
 
@@ -273,7 +273,7 @@ def statements_export(request: HttpRequest, project: str) -> HttpResponseBase:
             title="Statements",
         )
     excel = file_format == "excel"
-    response = StreamingHttpResponse(
+    response = StreamingResponse(
         csv_lines(rows, excel=excel),
         content_type="text/csv; charset=utf-8",
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,9 +29,19 @@ HEALTH_TIMEOUT = 2
 
 
 @never_cache
-def health(request: HttpRequest) -> JsonResponse:
+async def health(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness: the app answers, and so do its database and (where the
-    processes share one, ``REDIS_URL``) its cache; each is named as up or down."""
+    processes share one, ``REDIS_URL``) its cache; each is named as up or down.
+
+    An async view, so that the ASGI server answers it at once beside the request threads
+    (config/asgi.py), even while every one of them waits for a database that is down."""
+    report = await sync_to_async(_health_report)()
+    if "down" in report.values():
+        return JsonResponse({"status": "unavailable", **report}, status=503)
+    return JsonResponse({"status": "ok", **report})
+
+
+def _health_report() -> dict[str, str]:
     report = {"database": "up"}
     try:
         pool = getattr(connection, "pool", None)
@@ -51,9 +62,7 @@ def health(request: HttpRequest) -> JsonResponse:
             shared.get("health")
         except Exception:  # noqa: BLE001 - any cache failure means not ready
             report["cache"] = "down"
-    if "down" in report.values():
-        return JsonResponse({"status": "unavailable", **report}, status=503)
-    return JsonResponse({"status": "ok", **report})
+    return report
 
 
 @login_required

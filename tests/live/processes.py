@@ -8,10 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,13 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def database_url() -> str:
-    """The test database (as this test process sees it) as a DATABASE_URL."""
+def database_url(address: str | None = None) -> str:
+    """The test database (as this test process sees it) as a DATABASE_URL; ``address``
+    (host:port) reaches it through another door."""
     params = connection.settings_dict
     user = quote(params["USER"] or "", safe="")
     password = quote(params["PASSWORD"] or "", safe="")
     auth = f"{user}:{password}@" if password else f"{user}@"
-    host = f"{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
+    host = address or f"{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
     return f"postgres://{auth}{host}/{params['NAME']}"
 
 
@@ -43,8 +45,8 @@ def environment(**extra: str) -> dict[str, str]:
         DEBUG="true",
         CONN_MAX_AGE="0",
         PYTHONUNBUFFERED="1",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -120,3 +122,59 @@ def worker(log: Path, **extra: str) -> Iterator[subprocess.Popen]:
 def kill_now(process: subprocess.Popen) -> None:
     """As a machine losing power would: no chance to tidy up."""
     _stop(process, kill=True)
+
+
+class DatabaseRelay:
+    """A TCP relay between app processes and the test database that can fail as a
+    stopped database server does: ``stop()`` drops every connection and turns new ones
+    away, ``start()`` lets them through again. The test database's own server is shared,
+    so it is never stopped itself."""
+
+    def __init__(self) -> None:
+        params = connection.settings_dict
+        self.target = (params["HOST"] or "127.0.0.1", int(params["PORT"] or 5432))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.url = database_url(f"127.0.0.1:{self.port}")
+        self.up = True
+        self.open: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            if not self.up:
+                client.close()
+                continue
+            server = socket.create_connection(self.target)
+            with self.lock:
+                self.open |= {client, server}
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        with suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for end in (source, sink):
+            with suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        self.up = False
+        with self.lock:
+            for end in self.open:
+                with suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+            self.open.clear()
+
+    def start(self) -> None:
+        self.up = True
+
+    def close(self) -> None:
+        self.stop()
+        self.listener.close()

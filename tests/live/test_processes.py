@@ -1,26 +1,30 @@
 """With real processes on PostgreSQL: a job on a worker from 202 to done; a worker killed
 in the middle of a job; two app processes (ASGI) where an event written through one
 reaches a stream opened on the other, and Last-Event-ID resumes without gaps or
-repeats."""
+repeats; an app process whose database goes away and comes back."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from corpus.models import Document, Job, JobStatus
 
-from .processes import kill_now, web_server, worker
+from .processes import DatabaseRelay, kill_now, web_server, worker
 
 pytestmark = [
     pytest.mark.skipif(
@@ -242,3 +246,58 @@ def test_an_event_written_through_one_app_process_reaches_a_stream_on_another(
         resumed = Stream(first, cast.project, carol, last_event_id=arrived[0]["id"])
         assert resumed.until_quiet() == arrived[1:]
         resumed.close()
+
+
+def _get(url: str, **headers: str) -> tuple[int, str, str, bytes]:
+    """Status, media type, Retry-After and body of one GET; a refused or dropped
+    connection raises, which is what must never happen."""
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.headers["Content-Type"], "", answer.read()
+    except urllib.error.HTTPError as error:
+        body = error.read()
+        return error.code, error.headers["Content-Type"], error.headers["Retry-After"], body
+
+
+def test_while_the_database_is_down_every_request_gets_a_clean_503_and_health_says_so(
+    cast, document, tmp_path
+):
+    token = Token.objects.create(user=cast.bob).key
+    browser = Client()
+    browser.force_login(cast.bob)
+    session = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    api = {"Authorization": f"Token {token}"}
+    page = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+    relay = DatabaseRelay()
+    try:
+        with web_server(
+            tmp_path / "web.log", DATABASE_URL=relay.url, PG_POOL="true", PG_POOL_TIMEOUT="2"
+        ) as base:
+            annotations = f"{base}/api/annotations/?document={document.pk}"
+            reader = f"{base}/projects/{cast.project.slug}/documents/{document.pk}/"
+            assert _get(annotations, **api)[0] == 200
+            assert _get(reader, **page)[0] == 200
+
+            relay.stop()
+            answers = [_get(annotations, **api) for _ in range(3)]
+            pages = [_get(reader, **page) for _ in range(2)]
+            status, _, _, body = _get(f"{base}/health/")
+            assert (status, json.loads(body)["database"]) == (503, "down")
+
+            for status, media_type, retry_after, body in answers:
+                assert (status, media_type, retry_after) == (503, "application/json", "30")
+                assert "database is unavailable" in json.loads(body)["detail"]
+            for status, media_type, retry_after, body in pages:
+                assert (status, retry_after) == (503, "30")
+                assert media_type.startswith("text/html")
+                assert b"Unavailable for a moment" in body
+
+            relay.start()
+            deadline = time.monotonic() + 20
+            while _get(annotations, **api)[0] != 200:
+                assert time.monotonic() < deadline, "the app did not recover"
+                time.sleep(0.2)
+            assert json.loads(_get(f"{base}/health/")[3])["database"] == "up"
+    finally:
+        relay.close()
