@@ -83,6 +83,20 @@ def test_deep_metadata_within_the_limit_is_taken(api, cast):
     assert response.status_code == 201
 
 
+def test_metadata_with_integers_beyond_64_bits_is_kept_and_answered_whole(api, cast):
+    huge = {"circulation": 2**64 + 1, "debt": -(10**30)}
+    response = send(
+        api("bob"),
+        "post",
+        "/api/documents/",
+        {"project": cast.project.pk, "title": "Huge", "text": "Huge numbers", "metadata": huge},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["metadata"] == huge
+    listed = api("bob").get(f"/api/documents/?project={cast.project.pk}")
+    assert [d["metadata"] for d in listed.json()["results"] if d["title"] == "Huge"] == [huge]
+
+
 def test_a_member_named_with_a_nul_is_simply_not_found(api, cast):
     response = api("alice").get(f"/api/projects/{cast.project.pk}/members/a%00b/")
     assert response.status_code == 404
