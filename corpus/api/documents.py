@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from corpus import services
 from corpus.access import acting_user, caller_role, require_annotator, require_owner
 from corpus.models import Document
-from corpus.search import search_documents
+from corpus.search import matching_documents
 
 from .errors import ERRORS, ErrorSerializer
 from .fields import IdField, IdFilter, IdLookupMixin, caller_projects
@@ -39,7 +39,8 @@ class DocumentFilter(ApiFilterSet):
         fields: list[str] = []
 
     def full_text(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet:
-        return search_documents(queryset, value)
+        # The list pages in id order, so a rank would be computed for nothing.
+        return matching_documents(queryset, value)
 
 
 DOCUMENT_LIST_FIELDS = [
