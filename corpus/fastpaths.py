@@ -84,10 +84,13 @@ an upgrade of either, or a new field in an answer, must be checked against them:
   set is kept after the first request; neither where a filter's field depends on the
   request. Test: C ``test_filters_copied_shallowly_filter_as_deep_copies_do``, and the
   filter tests of ``tests/api``.
-- ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check asks the
-  socket, not the server, for an idle connection, and moments load with psycopg's loader
-  in C. Tests: C ``test_moments_load_as_django_loads_them``,
-  ``test_the_health_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_one``.
+- ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check (and the
+  pool's check, ``check_pooled``) asks the socket, not the server, for an idle
+  connection, and moments load with psycopg's loader in C. Tests: C
+  ``test_moments_load_as_django_loads_them``,
+  ``test_the_health_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_one``,
+  ``test_the_pools_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_one``,
+  ``test_a_pool_with_health_checks_gets_the_quiet_check_unless_the_settings_name_one``.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@
   a word (a cut network) is found by the request's first query instead, which answers
   503 (``corpus.middleware.DatabaseUnavailableMiddleware``) and closes the connection, as
   a connection lost during a request always did.
+  With a pool (``OPTIONS["pool"]``), the pool's check before it hands a connection to a
+  request is the same: :func:`check_pooled` in place of psycopg_pool's empty query.
 * **Moments load in C.** Django loads every ``timestamptz`` through a Python loader that
   parses it and then relabels it in the connection's time zone; with the session in UTC
   (Django's default: ``TIME_ZONE`` unset in ``DATABASES``) psycopg's own loader, in C,
@@ -25,14 +27,46 @@ import datetime
 import select
 from typing import Any
 
+import psycopg
+from django.db import DEFAULT_DB_ALIAS
 from django.db.backends.postgresql import base
 from psycopg import pq
 from psycopg.types.datetime import TimestamptzLoader
+from psycopg_pool import ConnectionPool
 
 TIMESTAMPTZ = "timestamptz"
 
 
+def idle_and_quiet(connection: psycopg.Connection) -> bool:
+    """Whether a connection is idle, outside a transaction, with nothing to read: the
+    server has not ended it (its last word, or the end of the stream, would be there)."""
+    pgconn = connection.pgconn
+    return (
+        not connection.closed
+        and pgconn.status == pq.ConnStatus.OK
+        and pgconn.transaction_status == pq.TransactionStatus.IDLE
+        and not select.select([pgconn.socket], [], [], 0)[0]
+    )
+
+
+def check_pooled(connection: psycopg.Connection) -> None:
+    """The pool's check of a connection it hands out: none of psycopg_pool's empty query
+    (a round trip on every request) for an idle and quiet one; that query, which raises
+    for a dead connection, for any other."""
+    if not idle_and_quiet(connection):
+        ConnectionPool.check_connection(connection)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, settings_dict: dict[str, Any], alias: str = DEFAULT_DB_ALIAS) -> None:
+        pool = settings_dict.get("OPTIONS", {}).get("pool")
+        if pool and settings_dict.get("CONN_HEALTH_CHECKS"):
+            # Django would give the pool psycopg_pool's check; a check set in the settings
+            # is kept.
+            pool = {"check": check_pooled, **({} if pool is True else pool)}
+            settings_dict = {**settings_dict, "OPTIONS": {**settings_dict["OPTIONS"], "pool": pool}}
+        super().__init__(settings_dict, alias)
+
     def create_cursor(self, name: Any = None) -> Any:
         cursor = super().create_cursor(name)
         if self.loads_moments_natively():
@@ -52,11 +86,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = self.connection
         if connection is None or connection.closed:
             return False
-        pgconn = connection.pgconn
-        if (
-            pgconn.status == pq.ConnStatus.OK
-            and pgconn.transaction_status == pq.TransactionStatus.IDLE
-            and not select.select([pgconn.socket], [], [], 0)[0]
-        ):
+        if idle_and_quiet(connection):
             return True
         return super().is_usable()

@@ -10,6 +10,7 @@ import time
 from typing import Any
 from unittest import mock
 
+import psycopg
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.postgresql.psycopg_any import register_tzloader
@@ -32,7 +33,7 @@ from corpus.api.renderers import JSONRenderer
 from corpus.api.writes import StrictFields
 from corpus.importing.pipeline import _insert
 from corpus.models import Document, DocumentSearch
-from corpus.postgresql.base import DatabaseWrapper
+from corpus.postgresql.base import DatabaseWrapper, check_pooled
 from corpus.search import index_documents, search_vector
 from corpus.services import prepare_document, update_document_metadata
 from tests.equivalence import each_way, postgresql_only, without
@@ -229,6 +230,43 @@ def _strict_serializers() -> list[type]:
         ):
             found.append(cls)
     return found
+
+
+@postgresql_only
+def test_the_pools_check_asks_no_query_of_an_idle_connection_and_finds_a_dead_one(db):
+    checked = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        checked.connect()
+        raw = checked.connection
+        raw.execute("SELECT 1")  # now idle, outside any transaction
+        with mock.patch.object(type(raw), "execute", side_effect=AssertionError):
+            check_pooled(raw)
+        pid = raw.info.backend_pid
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        with pytest.raises(psycopg.OperationalError):  # so the pool drops it for another
+            for _ in range(100):
+                check_pooled(raw)
+                time.sleep(0.01)
+    finally:
+        checked.close()
+
+
+def test_a_pool_with_health_checks_gets_the_quiet_check_unless_the_settings_name_one():
+    settings: dict[str, Any] = {
+        "NAME": "x",
+        "OPTIONS": {"pool": {"max_size": 4}},
+        "CONN_HEALTH_CHECKS": True,
+    }
+    options = DatabaseWrapper(settings).settings_dict["OPTIONS"]
+    assert options["pool"] == {"check": check_pooled, "max_size": 4}
+    assert settings["OPTIONS"]["pool"] == {"max_size": 4}  # the settings are left as they were
+    own = {"check": print}
+    assert DatabaseWrapper({**settings, "OPTIONS": {"pool": own}}).settings_dict["OPTIONS"] == {
+        "pool": own
+    }
+    without_checks = {**settings, "CONN_HEALTH_CHECKS": False}
+    assert DatabaseWrapper(without_checks).settings_dict["OPTIONS"] == {"pool": {"max_size": 4}}
 
 
 def test_fresh_fields_are_the_fields_drf_copies(db):
