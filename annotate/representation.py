@@ -18,14 +18,15 @@ them with ``SHAPE.from_values``: no model instances, however many rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.db.models.query import ValuesListIterable
 from django.utils import timezone
+
+from corpus.api.rows import Rows
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -96,15 +97,6 @@ FINAL = Field("final")
 CURATED_FROM = Field("curated_from_id")
 
 
-class _ShapeRows(ValuesListIterable):
-    """Rows of ``values_list`` as a shape writes them (``convert``)."""
-
-    convert: Callable[[Sequence[Any]], dict[str, Any]]
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return map(self.convert, super().__iter__())
-
-
 class Shape:
     """An ordered choice of fields, each under the name a reader of it sees."""
 
@@ -120,7 +112,7 @@ class Shape:
         self._json_writers = tuple(
             (name, write) for name, write in self._writers if write is not timestamp
         )
-        self._rows = type("ShapeRows", (_ShapeRows,), {"convert": staticmethod(self.for_json)})
+        self._rows = Rows(self.names, self.sources, self.for_json if self._json_writers else None)
 
     def _write(self, shown: dict[str, Any]) -> dict[str, Any]:
         for name, write in self._writers:
@@ -145,9 +137,7 @@ class Shape:
     def json_rows(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """``queryset`` as a queryset of :meth:`for_json` rows: no model instances and no
         intermediate dicts or named tuples, and still a queryset that pages and slices."""
-        rows = queryset.values_list(*self.sources)
-        rows._iterable_class = self._rows  # type: ignore[attr-defined]
-        return rows
+        return self._rows.of(queryset)
 
     def cells(self, values: Sequence[Any]) -> list[Any]:
         """A row of ``values_list(*self.sources)`` written as a list, for CSV."""

@@ -76,8 +76,12 @@ an upgrade of either, or a new field in an answer, must be checked against them:
   DRF's encoder, escaping U+2028 and U+2029 as DRF does.
   Test: C ``test_the_api_renderer_writes_what_drf_writes``.
 - ``annotate.api.annotations.AnnotationViewSet.list``: a page of annotations read as
-  rows by ``annotate.representation.Shape.json_rows`` (``for_json``), moments left
-  to the renderer. Test: A ``test_a_listed_page_is_what_drf_writes_of_the_instances``.
+  rows by ``annotate.representation.Shape.json_rows`` (``corpus.api.rows.Rows``), moments
+  left to the renderer. Test: A ``test_a_listed_page_is_what_drf_writes_of_the_instances``.
+- ``corpus.api.documents.DocumentViewSet.list``: a page of documents read as rows by
+  ``LIST_ROWS`` (``corpus.api.rows.Rows``) in place of ``DocumentListSerializer``, moments
+  left to the renderer.
+  Test: C ``test_a_listed_document_page_is_what_drf_writes_of_the_instances``.
 - ``corpus.api.writes.fresh_field`` (``StrictFields.get_fields``): a write's serializer
   makes its fields from their declared arguments instead of DRF's deep copy.
   Test: C ``test_fresh_fields_are_the_fields_drf_copies``.

@@ -150,8 +150,9 @@ def query_words(query: str) -> list[str]:
     return [word for word in _WORD.findall(query) if word.lower() not in {"or", "and"}]
 
 
-def search_documents(queryset: QuerySet[Document], query: str) -> QuerySet[Document]:
-    """Documents matching ``query``, best first on PostgreSQL."""
+def matching_documents(queryset: QuerySet[Document], query: str) -> QuerySet[Document]:
+    """Documents matching ``query``, in no particular order: for a list that orders them
+    itself (the API pages in id order), so that no rank is computed only to be dropped."""
     query = query.strip()
     if not query:
         return queryset
@@ -159,16 +160,8 @@ def search_documents(queryset: QuerySet[Document], query: str) -> QuerySet[Docum
         ts_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         stored = DocumentSearch.objects.filter(document=OuterRef("pk"))
         matching = DocumentSearch.objects.filter(vector=ts_query).values("document_id")
-        computed = search_vector()
-        return (
-            queryset.alias(computed_vector=computed)
-            .filter(Q(pk__in=matching) | Q(~Exists(stored), computed_vector=ts_query))
-            .annotate(
-                search_rank=SearchRank(
-                    Coalesce(Subquery(stored.values("vector")), computed), ts_query
-                )
-            )
-            .order_by("-search_rank", "title", "id")
+        return queryset.alias(computed_vector=search_vector()).filter(
+            Q(pk__in=matching) | Q(~Exists(stored), computed_vector=ts_query)
         )
     words = query_words(query)
     if not words:
@@ -177,6 +170,20 @@ def search_documents(queryset: QuerySet[Document], query: str) -> QuerySet[Docum
     for word in words:
         condition &= Q(title__icontains=word) | Q(text__icontains=word)
     return queryset.filter(condition)
+
+
+def search_documents(queryset: QuerySet[Document], query: str) -> QuerySet[Document]:
+    """Documents matching ``query``, best first on PostgreSQL."""
+    found = matching_documents(queryset, query)
+    if not query.strip() or connection.vendor != "postgresql":
+        return found
+    ts_query = SearchQuery(query.strip(), config=SEARCH_CONFIG, search_type="websearch")
+    stored = DocumentSearch.objects.filter(document=OuterRef("pk"))
+    return found.annotate(
+        search_rank=SearchRank(
+            Coalesce(Subquery(stored.values("vector")), search_vector()), ts_query
+        )
+    ).order_by("-search_rank", "title", "id")
 
 
 #: How far an excerpt's edge moves inwards to a space; a script without spaces between

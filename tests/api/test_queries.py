@@ -10,6 +10,7 @@ LISTS = [
     "/api/projects/",
     "/api/projects/{project}/members/",
     "/api/documents/",
+    "/api/documents/?project={project}&search=document",
     "/api/actors/",
     "/api/claims/",
     "/api/annotations/",

@@ -23,6 +23,7 @@ from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
+from rest_framework.test import APIClient
 
 from annotate.api.serializers import AnnotationSerializer
 from annotate.models import Annotation
@@ -37,6 +38,7 @@ from corpus.postgresql.base import DatabaseWrapper
 from corpus.search import index_documents, search_vector
 from corpus.services import prepare_document, update_document_metadata
 from tests.equivalence import each_way, postgresql_only, without
+from tests.factories import make_document
 
 
 def _drafts(cast) -> list[Document]:
@@ -197,6 +199,40 @@ def test_the_api_renderer_writes_what_drf_writes():
     data["results"][0]["huge"] = [2**64, -(2**63) - 1, 10**40]
     assert JSONRenderer().render(data) == DRFJSONRenderer().render(data)
     assert JSONRenderer().render(None) == DRFJSONRenderer().render(None) == b""
+
+
+def test_a_listed_document_page_is_what_drf_writes_of_the_instances(cast):
+    # The list reads rows of values and leaves moments to orjson; DRF's own renderer,
+    # given the list serializer's answer for the instances, must write the very same bytes.
+    full = make_document(
+        cast.project,
+        title="Abe and Putin \u2028 meet",
+        text="Abe met Putin in Nagato to talk about sanctions.",
+        source_name="Asahi",
+        source_url="https://example.com/a?b=1&c=ü",
+        author="Staff",
+        published_at=datetime.datetime(2016, 12, 15, 9, 30, 0, 120, tzinfo=datetime.UTC),
+        language="en",
+        notes='one\u2029two "quoted" ünïcode',
+        metadata={"section": "Politics", "page": 3, "tags": ["a", "b"], "nested": {"x": None}},
+    )
+    bare = make_document(cast.project, title="Bare", text="Nothing about sanctions here at all.")
+    # A moment without microseconds is written without them, both ways.
+    Document.objects.filter(pk=bare.pk).update(
+        updated_at=datetime.datetime(2024, 2, 29, 23, 59, 59, tzinfo=datetime.UTC)
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=cast.bob).key}")
+    instances = Document.objects.filter(pk__in=[full.pk, bare.pk]).order_by("id")
+    expected = {
+        "next": None,
+        "previous": None,
+        "results": DocumentListSerializer(instances, many=True).data,
+    }
+    for query in ("", "&search=sanctions"):
+        response = client.get(f"/api/documents/?project={cast.project.pk}{query}")
+        assert response.status_code == 200
+        assert response.content == DRFJSONRenderer().render(expected)
 
 
 @postgresql_only
