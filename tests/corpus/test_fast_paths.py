@@ -176,7 +176,7 @@ def test_the_api_renderer_writes_what_drf_writes():
     # orjson in place of DRF's encoder: the same bytes for every kind of value the API
     # answers with, moments in and out of UTC, with and without microseconds included.
     tokyo = datetime.timezone(datetime.timedelta(hours=9))
-    data = {
+    data: dict[Any, Any] = {
         "results": [
             {
                 "id": 2**53 + 1,
