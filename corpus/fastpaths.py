@@ -91,8 +91,8 @@ an upgrade of either, or a new field in an answer, must be checked against them:
   request. Test: C ``test_filters_copied_shallowly_filter_as_deep_copies_do``, and the
   filter tests of ``tests/api``.
 - ``corpus.api.documents.document_list_rows``: documents as ``DocumentListSerializer``
-  writes them, read by ``values_list`` and written by the serializer's own fields, for
-  an import's ``document.imported`` events.
+  writes them, as JSON values: the list's rows (``LIST_ROWS``) through the API's
+  renderer, for an import's ``document.imported`` events.
   Test: C ``test_document_rows_are_what_the_list_serializer_writes``.
 - ``corpus.postgresql.base.DatabaseWrapper`` (PostgreSQL): the health check asks the
   socket, not the server, for an idle connection (and so does the pool's check,

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+import orjson
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.relations import PKOnlyObject
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,6 +22,7 @@ from .errors import ERRORS, ErrorSerializer
 from .fields import IdField, IdFilter, IdLookupMixin, caller_projects
 from .filters import ApiFilterSet, PublishedFilter
 from .links import reverse_api
+from .renderers import JSONRenderer
 from .rows import Rows
 from .schema import LOCATION
 from .writes import StrictFields
@@ -80,26 +81,10 @@ class DocumentListSerializer(serializers.ModelSerializer):
 
 
 def document_list_rows(documents: QuerySet[Document]) -> list[dict[str, Any]]:
-    """``documents`` as :class:`DocumentListSerializer` writes them, read as rows instead of
-    instances, for thousands at once (an import's ``document.imported`` events): each value
-    goes through the serializer's own field, as the serializer would hand it over."""
-    fields = list(DocumentListSerializer()._readable_fields)
-    names = [str(field.field_name) for field in fields]
-    related = [isinstance(field, serializers.RelatedField) for field in fields]
-    sources = [
-        f"{field.source}_id" if is_related else str(field.source)
-        for field, is_related in zip(fields, related, strict=True)
-    ]
-    rows = []
-    for values in documents.values_list(*sources):
-        row: dict[str, Any] = {}
-        for field, name, is_related, value in zip(fields, names, related, values, strict=True):
-            if value is None:
-                row[name] = None
-            else:
-                row[name] = field.to_representation(PKOnlyObject(pk=value) if is_related else value)
-        rows.append(row)
-    return rows
+    """``documents`` as :class:`DocumentListSerializer` writes them, as JSON values, for
+    thousands at once (an import's ``document.imported`` events): the list's own rows
+    (:data:`LIST_ROWS`) through the API's renderer, in one pass in C."""
+    return orjson.loads(JSONRenderer().render(list(LIST_ROWS.of(documents))))
 
 
 class DocumentSerializer(StrictFields, serializers.ModelSerializer):
