@@ -6,8 +6,8 @@ services call :func:`publish` with what the change already has in hand, so an ev
 exists exactly when its change committed, and nothing is read back to describe it.
 Event ids follow commit order, so that a reader that has seen event N never later meets
 a smaller id and ``Last-Event-ID`` resumption has neither gaps nor repeats. On
-PostgreSQL a deferred trigger (migrations ``corpus/0012`` and ``0013``) numbers a
-transaction's events as it commits, under one advisory lock held until the commit is done, and sends
+PostgreSQL a deferred trigger (migration ``corpus/0012``) numbers a transaction's
+events as it commits, under one advisory lock held until the commit is done, and sends
 ``NOTIFY`` (delivered on commit); on SQLite a transaction holds the one write lock from
 its first write to its commit, which orders ids alone. Events older than
 ``EVENTS_KEEP_MINUTES`` are pruned as new ones come.

@@ -4,8 +4,10 @@ Services write events in the transaction of the change they report (``corpus.eve
 so an event's row exists from early in that transaction. Its id must nevertheless follow
 commit order, or a stream could send event N+1 before N commits and never send N. A row
 is therefore written with a provisional negative id; a deferred trigger, which runs as
-the transaction commits, takes one advisory lock, gives the row its id from the table's
-sequence and sends ``NOTIFY``. The lock is held only from that moment until the commit
+the transaction commits, takes one advisory lock, numbers all of the transaction's
+provisional rows in one statement (the only negative ids it can see), in the order they
+were written, and notifies each project once; its later firings in that transaction find
+their row numbered and do nothing. The lock is held only from that moment until the commit
 is done, so writers queue for no more than a commit each. SQLite needs none of this: a
 transaction holds the database's one write lock from its first write until it commits.
 """
@@ -27,11 +29,24 @@ CREATE TRIGGER corpus_event_provisional BEFORE INSERT ON corpus_event
     FOR EACH ROW EXECUTE FUNCTION corpus_event_provisional();
 
 CREATE FUNCTION corpus_event_number() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    notified integer;
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM corpus_event WHERE id = NEW.id) THEN
+        RETURN NULL;  -- numbered by an earlier firing of this transaction
+    END IF;
     PERFORM pg_advisory_xact_lock({WRITE_LOCK});
-    UPDATE corpus_event SET id = nextval(pg_get_serial_sequence('corpus_event', 'id'))
-        WHERE id = NEW.id;
-    PERFORM pg_notify('{CHANNEL}', NEW.project_id::text);
+    WITH pending AS (
+        -- nextval in the select list of an ordered subquery: numbers follow write order.
+        SELECT provisional, nextval(pg_get_serial_sequence('corpus_event', 'id')) AS id
+        FROM (SELECT id AS provisional FROM corpus_event WHERE id < 0 ORDER BY id DESC) p
+    ), numbered AS (
+        UPDATE corpus_event e SET id = pending.id FROM pending
+        WHERE e.id = pending.provisional
+        RETURNING e.project_id
+    )
+    SELECT count(pg_notify('{CHANNEL}', project_id::text)) INTO notified
+        FROM (SELECT DISTINCT project_id FROM numbered) projects;
     RETURN NULL;
 END $$;
 
